@@ -1,0 +1,95 @@
+# tests/lib.sh: sourced by every tests/*.t.  TAP output for prove, named
+# expectations in the style of git's t/, and helpers for the private
+# PostgreSQL that tests/run started (PGHOST, PGPORT, PGUSER are set).
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+fixtures=$top/tests/fixtures
+test_number=0
+test_failures=0
+# A scratch folder for this test file, removed on exit.
+work=$(mktemp -d "${FERRY_TMP:-/tmp}/t.XXXXXX")
+chmod 0755 "$work"
+trap 'rm -rf "$work"' EXIT
+
+# pass NAME / fail NAME [DIAGNOSTIC...]
+pass() { test_number=$((test_number + 1)); echo "ok $test_number - $1"; }
+fail() {
+	test_number=$((test_number + 1))
+	test_failures=$((test_failures + 1))
+	echo "not ok $test_number - $1"
+	shift
+	local line
+	for line in "$@"; do printf '%s\n' "$line" | sed 's/^/#   /'; done
+}
+
+# ok NAME COMMAND...: passes when COMMAND exits 0.
+ok() {
+	local name=$1
+	shift
+	if "$@" >"$work/.out" 2>&1; then pass "$name"
+	else fail "$name" "command failed: $*" "$(tail -20 "$work/.out")"; fi
+}
+
+# is GOT EXPECTED NAME
+is() {
+	if [ "$1" = "$2" ]; then pass "$3"
+	else fail "$3" "got:      $(printf '%s' "$1" | head -c 2000)" \
+		"expected: $(printf '%s' "$2" | head -c 2000)"; fi
+}
+
+# like GOT PATTERN NAME: GOT matches the grep -E pattern.
+like() {
+	if printf '%s' "$1" | grep -Eq -- "$2"; then pass "$3"
+	else fail "$3" "got:      $(printf '%s' "$1" | head -c 2000)" \
+		"expected to match: $2"; fi
+}
+
+# unlike GOT PATTERN NAME
+unlike() {
+	if printf '%s' "$1" | grep -Eq -- "$2"; then
+		fail "$3" "got:      $(printf '%s' "$1" | head -c 2000)" \
+			"expected not to match: $2"
+	else pass "$3"; fi
+}
+
+# exits STATUS NAME COMMAND...: COMMAND exits with STATUS; its stderr is
+# left in $work/stderr and its stdout in $work/stdout.
+exits() {
+	local expected=$1 name=$2 status
+	shift 2
+	"$@" >"$work/stdout" 2>"$work/stderr"
+	status=$?
+	if [ "$status" -eq "$expected" ]; then pass "$name"
+	else fail "$name" "exit status $status, expected $expected: $*" \
+		"$(head -c 2000 "$work/stderr")"; fi
+}
+
+# same_file NAME EXPECTED ACTUAL: byte for byte.
+same_file() {
+	if cmp -s "$2" "$3"; then pass "$1"
+	else fail "$1" "$(diff "$2" "$3" | head -20)"; fi
+}
+
+done_testing() {
+	echo "1..$test_number"
+	[ "$test_failures" -eq 0 ]
+}
+
+# --- the private PostgreSQL -------------------------------------------
+
+# fresh_db NAME: an empty database NAME (dropped first if it exists).
+fresh_db() {
+	dropdb --if-exists "$1" >/dev/null 2>&1
+	createdb "$1"
+}
+
+# sql DB QUERY: the query's result, unaligned, tuples only.
+sql() {
+	psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c "$2"
+}
+
+# sql_file DB FILE
+sql_file() {
+	psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -f "$2" >/dev/null
+}
