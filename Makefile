@@ -25,7 +25,7 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Ilib $(PKG_CFLAGS) $(WARNINGS) $(CFLAGS)
-LIBS = $(PKG_LIBS) -lcsv -lm
+LIBS = $(PKG_LIBS) -lcsv -lm -pthread
 
 # Each program: its sources.  transform/ holds both ferry-keymap and
 # ferry-transform.
@@ -76,7 +76,7 @@ install: all
 
 # The Debian packages ferry builds, tests and demonstrates with.
 DEB_PACKAGES = gcc make pkg-config libpq-dev libcsv-dev uuid-dev \
-	libxxhash-dev postgresql postgresql-client perl util-linux
+	libxxhash-dev postgresql postgresql-client perl util-linux man-db
 # Not root: prints the one command to run, and fails.
 deps:
 	@missing=; for p in $(DEB_PACKAGES) $(EXTRA_PACKAGES); do \

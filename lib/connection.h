@@ -32,7 +32,11 @@ _Noreturn void ferry_die_database(PGconn *conn, const PGresult *result,
 const char *ferry_database_error(PGconn *conn, const PGresult *result,
     char *out, size_t out_size);
 
-/* Runs sql; dies (exit 4) unless it succeeds.  The caller PQclears. */
+/*
+ * Runs sql (ferry_exec: one or more statements; ferry_exec_params: one,
+ * with $1... bound to values); dies (exit 4) unless it succeeds, naming
+ * the statement's first line.  The caller PQclears.
+ */
 PGresult *ferry_exec(PGconn *conn, const char *sql);
 PGresult *ferry_exec_params(PGconn *conn, const char *sql, int count,
     const char *const *values);

@@ -36,6 +36,8 @@ struct csv_reader {
 	struct csv_parser parser;
 	int fd;
 	bool owns_fd;
+	csv_read_fn *read_function;	/* NULL: read(2) on fd */
+	void *read_context;
 	char *name;
 	unsigned char *chunk;
 
@@ -311,6 +313,17 @@ csv_reader_open_path(const char *path)
 	return reader;
 }
 
+struct csv_reader *
+csv_reader_open_function(csv_read_fn *read_function, void *context,
+    const char *name)
+{
+	struct csv_reader *reader = csv_reader_open(-1, name);
+
+	reader->read_function = read_function;
+	reader->read_context = context;
+	return reader;
+}
+
 /* Parses the next chunk; false when nothing more can be queued. */
 static bool
 parse_chunk(struct csv_reader *reader)
@@ -321,7 +334,9 @@ parse_chunk(struct csv_reader *reader)
 	if (reader->at_end || reader->failed)
 		return false;
 	do
-		got = read(reader->fd, reader->chunk, CHUNK_SIZE);
+		got = reader->read_function != NULL ?
+		    reader->read_function(reader->read_context, reader->chunk,
+		    CHUNK_SIZE) : read(reader->fd, reader->chunk, CHUNK_SIZE);
 	while (got < 0 && errno == EINTR);
 	if (got < 0) {
 		char what[256];

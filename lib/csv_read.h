@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 struct csv_field {
 	const char *value;	/* NUL-terminated bytes; NULL for SQL NULL */
@@ -35,6 +36,15 @@ struct csv_reader;
  */
 struct csv_reader *csv_reader_open(int fd, const char *name);
 struct csv_reader *csv_reader_open_path(const char *path);
+
+/*
+ * Reads through a function instead of a descriptor: a COPY stream, a
+ * file whose bytes are hashed as they pass.  read_function behaves as
+ * read(2): bytes placed in buffer, 0 at the end, -1 with errno set.
+ */
+typedef ssize_t csv_read_fn(void *context, void *buffer, size_t size);
+struct csv_reader *csv_reader_open_function(csv_read_fn *read_function,
+    void *context, const char *name);
 
 /*
  * The header record, read on first call.  Returns NULL on error

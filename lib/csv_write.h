@@ -1,8 +1,8 @@
 /*
  * The one CSV writer, the reader's mirror: a field is quoted only where it
- * must be (a comma, quote, CR or LF in it, the empty string, or "\." which
- * COPY would take for end of data); NULL is written as nothing; rows end
- * in "\n".  Output is buffered and every write is checked: a write error
+ * must be (a comma, quote, CR or LF in it, the empty string, or a row's
+ * only field "\." which COPY would take for end of data), as PostgreSQL's
+ * COPY TO quotes; NULL is written as nothing; rows end in "\n".  Output is buffered and every write is checked: a write error
  * (EPIPE, ENOSPC) dies with exit 5 naming the output.
  */
 #ifndef FERRY_CSV_WRITE_H
@@ -15,7 +15,7 @@
 #include "csv_read.h"
 
 /* Appends one field (value NULL for SQL NULL), preceded by a comma
- * unless first. */
+ * unless first.  A row of one field "\." must go through csv_append_row. */
 void csv_append_field(struct buffer *out, const char *value, size_t length,
     bool first);
 /* Appends a whole row and its "\n". */
@@ -32,6 +32,12 @@ void csv_write_field(struct csv_writer *writer, const char *value,
 /* A field given as a C string (never NULL). */
 void csv_write_string(struct csv_writer *writer, const char *value);
 void csv_write_end_row(struct csv_writer *writer);
+/*
+ * Appends fields already encoded as CSV (no line end), as if written one
+ * by one: the next field written follows them after a comma.
+ */
+void csv_write_encoded(struct csv_writer *writer, const char *fields,
+    size_t length, size_t field_count);
 void csv_write_row(struct csv_writer *writer, const struct csv_field *fields,
     size_t count);
 

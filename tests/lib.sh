@@ -5,6 +5,7 @@ set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 fixtures=$top/tests/fixtures
+export PGOPTIONS="-c client_min_messages=warning"
 test_number=0
 test_failures=0
 # A scratch folder for this test file, removed on exit.

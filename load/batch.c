@@ -1,0 +1,333 @@
+/*
+ * A batch is one transaction.  Its rows stream into COPY as they are
+ * read, and into a spool file beside it.  When the server refuses the
+ * batch, it is re-sent in pieces from the spool, each under a savepoint,
+ * until the refused rows are isolated: a COPY error that names its input
+ * line cuts the piece there at once; any other error halves it.  The
+ * refused rows become rejects with the server's message, and the rest of
+ * the batch is applied.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "connection.h"
+#include "copy.h"
+#include "csv_write.h"
+#include "error.h"
+#include "load.h"
+
+#define SEND_AT (64 * 1024)
+
+static int
+open_spool(void)
+{
+	const char *directory = getenv("TMPDIR");
+	struct buffer path = BUFFER_INIT;
+	int fd;
+
+	buffer_printf(&path, "%s/ferry-load.XXXXXX",
+	    directory != NULL && *directory != '\0' ? directory : "/tmp");
+	fd = mkostemp(buffer_terminate(&path), O_CLOEXEC);	/* 0600 */
+	if (fd < 0)
+		ferry_die_errno(FERRY_EXIT_IO, "%s", path.data);
+	unlink(path.data);
+	buffer_free(&path);
+	return fd;
+}
+
+void
+batch_init(struct batch *batch, PGconn *conn, enum load_mode mode,
+    const char *copy_sql, const char *insert_sql, size_t limit)
+{
+	memset(batch, 0, sizeof(*batch));
+	batch->conn = conn;
+	batch->mode = mode;
+	batch->copy_sql = copy_sql;
+	batch->insert_sql = insert_sql;
+	batch->spool_fd = open_spool();
+	batch->limit = limit;
+	batch->offsets = ferry_malloc((limit + 1) * sizeof(*batch->offsets));
+	batch->lines = ferry_malloc(limit * sizeof(*batch->lines));
+	batch->records = ferry_malloc(limit * sizeof(*batch->records));
+	batch->rejects = ferry_malloc(limit * sizeof(*batch->rejects));
+	buffer_reserve(&batch->pending, SEND_AT * 2);
+}
+
+/* Spools and sends what is pending (the first attempt only). */
+static void
+send_pending(struct batch *batch)
+{
+	off_t at = batch->offsets[batch->count] -
+	    (off_t)batch->pending.length;
+	const char *data = batch->pending.data;
+	size_t left = batch->pending.length;
+
+	while (left > 0) {
+		ssize_t written = pwrite(batch->spool_fd, data, left, at);
+
+		if (written < 0) {
+			if (errno == EINTR)
+				continue;
+			ferry_die_errno(FERRY_EXIT_IO, "spool file: write");
+		}
+		data += written;
+		left -= (size_t)written;
+		at += written;
+	}
+	copy_in_send(batch->conn, batch->pending.data, batch->pending.length);
+	batch->pending.length = 0;
+}
+
+void
+batch_begin(struct batch *batch)
+{
+	ferry_exec_command(batch->conn, "BEGIN; SAVEPOINT piece");
+	batch->in_transaction = true;
+	copy_in_start(batch->conn, batch->copy_sql);
+	batch->in_copy = true;
+	batch->count = 0;
+	batch->offsets[0] = 0;
+}
+
+void
+batch_add(struct batch *batch, const struct csv_row *row)
+{
+	size_t before = batch->pending.length;
+
+	batch->lines[batch->count] = row->line;
+	batch->records[batch->count] = row->record;
+	csv_append_row(&batch->pending, row->fields, row->count);
+	batch->count++;
+	batch->offsets[batch->count] = batch->offsets[batch->count - 1] +
+	    (off_t)(batch->pending.length - before);
+	if (batch->pending.length >= SEND_AT)
+		send_pending(batch);
+}
+
+/* Re-sends rows [first, end) from the spool into the COPY in flight. */
+static void
+resend(struct batch *batch, size_t first, size_t end)
+{
+	char chunk[SEND_AT];
+	off_t at = batch->offsets[first];
+
+	while (at < batch->offsets[end]) {
+		size_t want = (size_t)(batch->offsets[end] - at);
+		ssize_t got = pread(batch->spool_fd, chunk,
+		    want < sizeof(chunk) ? want : sizeof(chunk), at);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			ferry_die_errno(FERRY_EXIT_IO, "spool file: read");
+		copy_in_send(batch->conn, chunk, (size_t)got);
+		at += got;
+	}
+}
+
+static unsigned long long
+count_of(const PGresult *result, int column)
+{
+	const char *text = column < 0 ? PQcmdTuples((PGresult *)result) :
+	    PQgetvalue(result, 0, column);
+
+	return strtoull(text, NULL, 10);
+}
+
+/*
+ * Ends the COPY of rows [first, end) and applies them; true when the
+ * server took them all.  On failure the piece's savepoint is rolled back
+ * and *error holds the server's result (the caller PQclears it), with
+ * *from_copy telling whether COPY itself refused the piece.
+ */
+static bool
+end_piece(struct batch *batch, size_t first, size_t end, PGresult **error,
+    bool *from_copy)
+{
+	PGresult *result = copy_in_end(batch->conn, NULL);
+	unsigned long long rows = end - first;
+
+	batch->in_copy = false;
+	*error = NULL;
+	*from_copy = true;
+	if (PQresultStatus(result) == PGRES_COMMAND_OK && batch->insert_sql) {
+		PQclear(result);
+		*from_copy = false;
+		result = PQexec(batch->conn, batch->insert_sql);
+	}
+	if (PQresultStatus(result) != PGRES_COMMAND_OK &&
+	    PQresultStatus(result) != PGRES_TUPLES_OK) {
+		*error = result;
+		ferry_exec_command(batch->conn,
+		    "ROLLBACK TO SAVEPOINT piece; RELEASE SAVEPOINT piece");
+		return false;
+	}
+	switch (batch->mode) {
+	case MODE_COPY:
+		batch->batch_counts.inserted += count_of(result, -1);
+		break;
+	case MODE_SKIP: {
+		unsigned long long inserted = count_of(result, -1);
+
+		batch->batch_counts.inserted += inserted;
+		batch->batch_counts.skipped += rows - inserted;
+		break;
+	}
+	case MODE_UPSERT: {
+		unsigned long long inserted = count_of(result, 0);
+		unsigned long long updated = count_of(result, 1);
+
+		batch->batch_counts.inserted += inserted;
+		batch->batch_counts.updated += updated;
+		batch->batch_counts.skipped += rows - inserted - updated;
+		break;
+	}
+	}
+	PQclear(result);
+	if (batch->insert_sql != NULL)
+		ferry_exec_command(batch->conn,
+		    "TRUNCATE pg_temp.ferry_batch; RELEASE SAVEPOINT piece");
+	else
+		ferry_exec_command(batch->conn, "RELEASE SAVEPOINT piece");
+	return true;
+}
+
+static void
+add_reject(struct batch *batch, size_t row, const PGresult *error)
+{
+	char reason[1024];
+
+	ferry_database_error(batch->conn, error, reason, sizeof(reason));
+	batch->rejects[batch->reject_count].row = row;
+	batch->rejects[batch->reject_count].reason = ferry_strdup(reason);
+	batch->reject_count++;
+	batch->batch_counts.rejected++;
+}
+
+/* The input line COPY's error names ("COPY t, line 3, column x: ..."),
+ * counted from 1 within the piece; 0 when it names none. */
+static unsigned long
+copy_error_line(const PGresult *error)
+{
+	const char *context = PQresultErrorField(error, PG_DIAG_CONTEXT);
+	const char *at = context != NULL ? strstr(context, ", line ") : NULL;
+
+	return at != NULL ? strtoul(at + strlen(", line "), NULL, 10) : 0;
+}
+
+static void isolate(struct batch *, size_t, size_t, PGresult *, bool);
+
+/* Tries rows [first, end) as one piece, isolating refused rows. */
+static void
+try_piece(struct batch *batch, size_t first, size_t end)
+{
+	PGresult *error;
+	bool from_copy;
+
+	if (first >= end)
+		return;
+	ferry_exec_command(batch->conn, "SAVEPOINT piece");
+	copy_in_start(batch->conn, batch->copy_sql);
+	batch->in_copy = true;
+	resend(batch, first, end);
+	if (!end_piece(batch, first, end, &error, &from_copy)) {
+		isolate(batch, first, end, error, from_copy);
+		PQclear(error);
+	}
+}
+
+/* Rows [first, end) were refused with error: find the bad ones. */
+static void
+isolate(struct batch *batch, size_t first, size_t end, PGresult *error,
+    bool from_copy)
+{
+	unsigned long line = from_copy ? copy_error_line(error) : 0;
+
+	if (end - first == 1) {
+		add_reject(batch, first, error);
+	} else if (line >= 1 && line <= end - first) {
+		size_t bad = first + line - 1;
+
+		add_reject(batch, bad, error);
+		try_piece(batch, first, bad);
+		try_piece(batch, bad + 1, end);
+	} else {
+		size_t middle = first + (end - first) / 2;
+
+		try_piece(batch, first, middle);
+		try_piece(batch, middle, end);
+	}
+}
+
+static int
+by_row(const void *a, const void *b)
+{
+	const struct reject *left = a, *right = b;
+
+	return (left->row > right->row) - (left->row < right->row);
+}
+
+void
+batch_finish(struct batch *batch)
+{
+	PGresult *error;
+	bool from_copy;
+
+	if (batch->pending.length > 0)
+		send_pending(batch);
+	if (!end_piece(batch, 0, batch->count, &error, &from_copy)) {
+		isolate(batch, 0, batch->count, error, from_copy);
+		PQclear(error);
+		qsort(batch->rejects, batch->reject_count,
+		    sizeof(*batch->rejects), by_row);
+	}
+}
+
+void
+batch_abort(struct batch *batch, const char *message)
+{
+	if (batch->in_copy)
+		PQclear(copy_in_end(batch->conn, message));
+	batch->in_copy = false;
+	if (batch->in_transaction)
+		PQclear(PQexec(batch->conn, "ROLLBACK"));
+	batch->in_transaction = false;
+}
+
+void
+batch_clear(struct batch *batch)
+{
+	for (size_t i = 0; i < batch->reject_count; i++)
+		free(batch->rejects[i].reason);
+	batch->reject_count = 0;
+	batch->count = 0;
+	batch->in_transaction = false;
+	batch->pending.length = 0;
+	memset(&batch->batch_counts, 0, sizeof(batch->batch_counts));
+}
+
+char *
+batch_row_text(struct batch *batch, size_t row, size_t *length)
+{
+	off_t at = batch->offsets[row];
+	size_t size = (size_t)(batch->offsets[row + 1] - at);
+	char *text = ferry_malloc(size + 1);
+	size_t done = 0;
+
+	while (done < size) {
+		ssize_t got = pread(batch->spool_fd, text + done, size - done,
+		    at + (off_t)done);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			ferry_die_errno(FERRY_EXIT_IO, "spool file: read");
+		done += (size_t)got;
+	}
+	text[size] = '\0';
+	*length = size;
+	return text;
+}
