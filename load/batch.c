@@ -195,6 +195,56 @@ end_piece(struct batch *batch, size_t first, size_t end, PGresult **error,
 	return true;
 }
 
+/*
+ * The class of a refusal, for counting rejects by reason: what was
+ * violated and where, without the row's values.
+ */
+static char *
+reject_kind(const PGresult *error)
+{
+	static const struct {
+		const char *state;
+		const char *name;
+	} states[] = {
+		{ "23502", "not-null violation" },
+		{ "23503", "foreign-key violation" },
+		{ "23505", "unique violation" },
+		{ "23514", "check violation" },
+		{ "23P01", "exclusion violation" },
+		{ "22P02", "invalid input" },
+		{ "22007", "invalid date or time" },
+		{ "22008", "date or time out of range" },
+		{ "22001", "value too long" },
+		{ "22003", "number out of range" },
+		{ "22P05", "untranslatable character" },
+	};
+	const char *state = PQresultErrorField(error, PG_DIAG_SQLSTATE);
+	const char *constraint = PQresultErrorField(error,
+	    PG_DIAG_CONSTRAINT_NAME);
+	const char *column = PQresultErrorField(error, PG_DIAG_COLUMN_NAME);
+	const char *context = PQresultErrorField(error, PG_DIAG_CONTEXT);
+	const char *name = NULL;
+	struct buffer kind = BUFFER_INIT;
+
+	for (size_t i = 0; state != NULL && i < sizeof(states) / sizeof(states[0]); i++)
+		if (strcmp(state, states[i].state) == 0)
+			name = states[i].name;
+	if (name != NULL)
+		buffer_append_string(&kind, name);
+	else
+		buffer_printf(&kind, "error %s", state != NULL ? state : "?");
+	if (constraint != NULL)
+		buffer_printf(&kind, " (%s)", constraint);
+	else if (column != NULL)
+		buffer_printf(&kind, " (column %s)", column);
+	else if (context != NULL && strstr(context, ", column ") != NULL) {
+		const char *at = strstr(context, ", column ") + strlen(", column ");
+
+		buffer_printf(&kind, " (column %.*s)", (int)strcspn(at, ":"), at);
+	}
+	return buffer_terminate(&kind);
+}
+
 static void
 add_reject(struct batch *batch, size_t row, const PGresult *error)
 {
@@ -203,6 +253,7 @@ add_reject(struct batch *batch, size_t row, const PGresult *error)
 	ferry_database_error(batch->conn, error, reason, sizeof(reason));
 	batch->rejects[batch->reject_count].row = row;
 	batch->rejects[batch->reject_count].reason = ferry_strdup(reason);
+	batch->rejects[batch->reject_count].kind = reject_kind(error);
 	batch->reject_count++;
 	batch->batch_counts.rejected++;
 }
@@ -300,8 +351,10 @@ batch_abort(struct batch *batch, const char *message)
 void
 batch_clear(struct batch *batch)
 {
-	for (size_t i = 0; i < batch->reject_count; i++)
+	for (size_t i = 0; i < batch->reject_count; i++) {
 		free(batch->rejects[i].reason);
+		free(batch->rejects[i].kind);
+	}
 	batch->reject_count = 0;
 	batch->count = 0;
 	batch->in_transaction = false;

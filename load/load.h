@@ -32,6 +32,8 @@ struct load_counts {
 struct reject {
 	size_t row;		/* index in the batch */
 	char *reason;		/* the server's message, malloced */
+	char *kind;		/* its class for counting: "unique violation
+				 * (t_code_key)", malloced */
 };
 
 /*

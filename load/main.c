@@ -25,6 +25,7 @@
 #include "csv_read.h"
 #include "csv_write.h"
 #include "error.h"
+#include "json.h"
 #include "load.h"
 #include "output_file.h"
 #include "progress.h"
@@ -42,6 +43,14 @@ struct options {
 	const char *input;	/* FILE, or "-" */
 };
 
+/* Rejects of one kind, for the summary; kinds past the last slot are
+ * counted together as "other". */
+#define REJECT_KINDS 32
+struct reject_kind {
+	char *kind;
+	unsigned long long count;
+};
+
 /* Everything ferry_die's hook needs to roll back and keep rejects. */
 struct load {
 	struct options options;
@@ -52,8 +61,31 @@ struct load {
 	struct output_file rejects_file;
 	struct csv_writer *rejects;	/* NULL without --rejects */
 	struct load_counts counts;	/* committed */
+	struct reject_kind kinds[REJECT_KINDS];	/* committed rejects by kind */
+	size_t kind_count;
 	struct progress progress;
 };
+
+static void
+count_kind(struct load *load, const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < load->kind_count; i++)
+		if (strcmp(load->kinds[i].kind, kind) == 0)
+			break;
+	if (i == load->kind_count) {
+		if (i == REJECT_KINDS) {
+			i = REJECT_KINDS - 1;
+			free(load->kinds[i].kind);
+			load->kinds[i].kind = ferry_strdup("other");
+		} else {
+			load->kinds[i].kind = ferry_strdup(kind);
+			load->kind_count++;
+		}
+	}
+	load->kinds[i].count++;
+}
 
 static _Noreturn void
 usage(void)
@@ -426,25 +458,25 @@ write_rejects(struct load *load)
 		const struct reject *reject = &batch->rejects[i];
 		unsigned long line = batch->lines[reject->row];
 		char number[32];
+		size_t length;
+		char *text;
 
+		count_kind(load, reject->kind);
 		if (load->rejects == NULL) {
 			ferry_warn("%s:%lu: record %lu: rejected: %s",
 			    csv_reader_name(load->reader), line,
 			    batch->records[reject->row], reject->reason);
 			continue;
-		} else {
-			size_t length;
-			char *text = batch_row_text(batch, reject->row, &length);
-
-			/* The row as spooled, without its "\n", and two fields. */
-			csv_write_encoded(load->rejects, text, length - 1,
-			    load->header->count);
-			free(text);
-			snprintf(number, sizeof(number), "%lu", line);
-			csv_write_string(load->rejects, number);
-			csv_write_string(load->rejects, reject->reason);
-			csv_write_end_row(load->rejects);
 		}
+		/* The row as spooled, without its "\n", then two fields. */
+		text = batch_row_text(batch, reject->row, &length);
+		csv_write_encoded(load->rejects, text, length - 1,
+		    load->header->count);
+		free(text);
+		snprintf(number, sizeof(number), "%lu", line);
+		csv_write_string(load->rejects, number);
+		csv_write_string(load->rejects, reject->reason);
+		csv_write_end_row(load->rejects);
 	}
 	if (load->rejects != NULL)
 		csv_writer_flush(load->rejects);
@@ -457,7 +489,6 @@ write_summary(struct load *load, const char *status)
 	double seconds = progress_seconds(&load->progress);
 	struct output_file file;
 	struct buffer json = BUFFER_INIT;
-	char *table_literal;
 
 	ferry_warn("%s: read %llu, inserted %llu, skipped %llu, updated %llu, "
 	    "rejected %llu in %.2f s (%.0f rows/s)%s%s", load->options.table,
@@ -466,29 +497,33 @@ write_summary(struct load *load, const char *status)
 	    seconds > 0 ? (double)counts->read / seconds : 0.0,
 	    strcmp(status, "done") == 0 ? "" : ": ", 
 	    strcmp(status, "done") == 0 ? "" : status);
+	for (size_t i = 0; i < load->kind_count; i++)
+		ferry_warn("%s: rejected %llu: %s", load->options.table,
+		    load->kinds[i].count, load->kinds[i].kind);
 	if (load->options.summary == NULL)
 		return;
-	/* A table name as a JSON string: quotes and backslashes escaped. */
-	{
-		struct buffer escaped = BUFFER_INIT;
-
-		for (const char *c = load->options.table; *c != '\0'; c++) {
-			if (*c == '"' || *c == '\\')
-				buffer_append_char(&escaped, '\\');
-			buffer_append_char(&escaped, *c);
-		}
-		table_literal = buffer_terminate(&escaped);
+	buffer_append_string(&json, "{\"table\": ");
+	json_append_string(&json, load->options.table,
+	    strlen(load->options.table));
+	buffer_append_string(&json, ", \"status\": ");
+	json_append_string(&json, status, strlen(status));
+	buffer_printf(&json, ", \"read\": %llu, \"inserted\": %llu, "
+	    "\"skipped\": %llu, \"updated\": %llu, \"rejected\": %llu, "
+	    "\"seconds\": %.3f, \"rejected_by_reason\": {", counts->read,
+	    counts->inserted, counts->skipped, counts->updated,
+	    counts->rejected, seconds);
+	for (size_t i = 0; i < load->kind_count; i++) {
+		if (i > 0)
+			buffer_append_string(&json, ", ");
+		json_append_string(&json, load->kinds[i].kind,
+		    strlen(load->kinds[i].kind));
+		buffer_printf(&json, ": %llu", load->kinds[i].count);
 	}
-	buffer_printf(&json, "{\"table\": \"%s\", \"status\": \"%s\", "
-	    "\"read\": %llu, \"inserted\": %llu, \"skipped\": %llu, "
-	    "\"updated\": %llu, \"rejected\": %llu, \"seconds\": %.3f}\n",
-	    table_literal, status, counts->read, counts->inserted,
-	    counts->skipped, counts->updated, counts->rejected, seconds);
+	buffer_append_string(&json, "}}\n");
 	output_file_open(&file, load->options.summary);
 	write_all(file.fd, load->options.summary, json.data, json.length);
 	output_file_commit(&file);
 	buffer_free(&json);
-	free(table_literal);
 }
 
 /* On any fatal error: abort the COPY in flight, roll the batch back,

@@ -96,11 +96,27 @@ finish() {
 	{
 		grep -q '^filtered ' "$counts_part" || echo "filtered 0"
 		transform_rejects
-		echo "rejected $(json_number "$summary" rejected) load"
+		load_rejects
 		echo "inserted $(json_number "$summary" inserted)"
 		echo "present $(json_number "$summary" skipped)"
 	} >> "$counts_part"
 	mv "$counts_part" "$STAGE/$TABLE.counts"
+}
+
+# The load's rejects by reason ("unique violation (t_code_key)"), from
+# rejected_by_reason in its --summary file.
+load_rejects() {
+	sed -n 's/.*"rejected_by_reason": {\(.*\)}}$/\1/p' "$STAGE/$TABLE.load.json" |
+		awk '{
+			while (match($0, /"([^"\\]|\\.)*": [0-9]+/)) {
+				item = substr($0, RSTART, RLENGTH)
+				$0 = substr($0, RSTART + RLENGTH)
+				count = item; sub(/.*": /, "", count)
+				kind = item; sub(/": [0-9]+$/, "", kind); sub(/^"/, "", kind)
+				printf "rejected %s load: %s\n", count, kind
+			}
+		}'
+	echo "rejected 0 load"
 }
 
 # The transform's rejects by reason, from the summary it ends its stderr

@@ -67,7 +67,10 @@ CSV
 for mode in skip copy upsert; do
 	sql bad_target "DELETE FROM t WHERE id < 100" >/dev/null
 	exits 0 "$mode: refused rows do not fail the load" \
-		ferry-load -d dbname=bad_target -t t --mode "$mode" --rejects "$work/rejects.csv" "$work/in.csv"
+		ferry-load -d dbname=bad_target -t t --mode "$mode" --rejects "$work/rejects.csv" \
+		--summary "$work/summary.json" "$work/in.csv"
+	like "$(cat "$work/summary.json")" '"rejected_by_reason": \{"not-null violation \(column name\)": 1, "check violation \(t_qty_check\)": 1, "invalid date or time \(column at\)": 1, "unique violation \(t_code_key\)": 2\}' \
+		"$mode: the summary counts the rejects by kind"
 	is "$(sql bad_target "SELECT string_agg(id::text, ',' ORDER BY id) FROM t")" "1,6,100" "$mode: the good rows committed"
 	is "$(cut -d, -f1 "$work/rejects.csv" | tr '\n' ' ')" "id 2 3 4 5 7 " "$mode: the refused rows are in the rejects file"
 	is "$(head -1 "$work/rejects.csv")" "id,name,qty,at,code,_line,_reason" "$mode: the rejects file has the input's columns, _line and _reason"
