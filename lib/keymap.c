@@ -282,23 +282,85 @@ keymap_get_info(const struct keymap *map, struct keymap_info *info)
 	*info = map->info;
 }
 
-const unsigned char *
-keymap_find_int(const struct keymap *map, int64_t key)
+/*
+ * Whether the key being looked up, were it in the table, would lie
+ * before the entry probe slots past its home (at position, of hash
+ * slot_hash; later: that entry sorts after the key).  Runs are kept in
+ * home order, then hash and key order (see place), so that is when that
+ * entry sits nearer its own home than the probe has gone, or has the same
+ * home and sorts after the key.  The probe can stop there: a miss costs
+ * about as few probes as a hit.
+ */
+static bool
+key_would_precede(uint64_t position, uint64_t probe, uint64_t slot_hash,
+    uint64_t slots, bool later)
+{
+	uint64_t home = home_slot(slot_hash, slots);
+	uint64_t distance = position >= home ? position - home :
+	    position + slots - home;
+
+	return distance < probe || (distance == probe && later);
+}
+
+/* keymap_find_int with the key's hash already computed. */
+static const unsigned char *
+find_int_hashed(const struct keymap *map, int64_t key, uint64_t hash)
 {
 	uint64_t slots = map->info.slots;
-	uint64_t position = home_slot(hash_int(key), slots);
+	uint64_t position = home_slot(hash, slots);
 
 	for (uint64_t probe = 0; probe <= map->info.longest_probe; probe++) {
 		const unsigned char *slot = map->slots + position * INT_SLOT_SIZE;
+		int64_t slot_key = (int64_t)load64(slot);
+		uint64_t slot_hash;
 
 		if (uuid_bytes_nil(slot + 8))
 			return NULL;
-		if (load64(slot) == (uint64_t)key)
+		if (slot_key == key)
 			return slot + 8;
+		slot_hash = hash_int(slot_key);
+		if (key_would_precede(position, probe, slot_hash, slots,
+		    slot_hash > hash || (slot_hash == hash && slot_key > key)))
+			return NULL;
 		if (++position == slots)
 			position = 0;
 	}
 	return NULL;
+}
+
+const unsigned char *
+keymap_find_int(const struct keymap *map, int64_t key)
+{
+	return find_int_hashed(map, key, hash_int(key));
+}
+
+/* How many keys ahead keymap_find_int_batch fetches slots. */
+#define BATCH_AHEAD 16
+
+void
+keymap_find_int_batch(const struct keymap *map, const int64_t *keys,
+    size_t count, const unsigned char **uuids)
+{
+	uint64_t hashes[BATCH_AHEAD];
+	size_t ahead = count < BATCH_AHEAD ? count : BATCH_AHEAD;
+
+	for (size_t i = 0; i < ahead; i++) {
+		hashes[i] = hash_int(keys[i]);
+		__builtin_prefetch(map->slots + home_slot(hashes[i],
+		    map->info.slots) * INT_SLOT_SIZE);
+	}
+	for (size_t i = 0; i < count; i++) {
+		uint64_t hash = hashes[i % BATCH_AHEAD];
+
+		if (i + BATCH_AHEAD < count) {
+			uint64_t next = hash_int(keys[i + BATCH_AHEAD]);
+
+			hashes[i % BATCH_AHEAD] = next;
+			__builtin_prefetch(map->slots + home_slot(next,
+			    map->info.slots) * INT_SLOT_SIZE);
+		}
+		uuids[i] = find_int_hashed(map, keys[i], hash);
+	}
 }
 
 const unsigned char *
@@ -311,10 +373,11 @@ keymap_find_text(const struct keymap *map, const char *key, size_t length)
 	for (uint64_t probe = 0; probe <= map->info.longest_probe; probe++) {
 		const unsigned char *slot = map->slots +
 		    position * TEXT_SLOT_SIZE;
+		uint64_t slot_hash = load64(slot);
 
 		if (uuid_bytes_nil(slot + 16))
 			return NULL;
-		if (load64(slot) == hash) {
+		if (slot_hash == hash) {
 			const unsigned char *stored = map->strings +
 			    load64(slot + 8);
 
@@ -322,6 +385,9 @@ keymap_find_text(const struct keymap *map, const char *key, size_t length)
 			    memcmp(stored + 4, key, length) == 0)
 				return slot + 16;
 		}
+		if (key_would_precede(position, probe, slot_hash, slots,
+		    slot_hash > hash))
+			return NULL;
 		if (++position == slots)
 			position = 0;
 	}
@@ -819,3 +885,4 @@ keymap_builder_free(struct keymap_builder *builder)
 	buffer_free(&builder->strings);
 	free(builder);
 }
+

@@ -92,6 +92,15 @@ const unsigned char *keymap_find_text(const struct keymap *map,
     const char *key, size_t length);
 
 /*
+ * Looks up count keys of an int64 map at once, uuids[i] set as
+ * keymap_find_int would return it.  The slots of keys further on are
+ * fetched while earlier ones are probed, so the memory latencies of a
+ * large map overlap: several times the rate of one-by-one look-ups.
+ */
+void keymap_find_int_batch(const struct keymap *map, const int64_t *keys,
+    size_t count, const unsigned char **uuids);
+
+/*
  * A key as CSV holds it, text of length bytes: parsed as a decimal
  * integer for an int64 map (keymap_parse_int64), taken as it is for a
  * text map.  Sets *uuid when found.
