@@ -63,7 +63,7 @@ build/libferry.a: $(LIB_OBJ)
 define program_rule
 bin/ferry-$(1): $$($(1)_SRC:%.c=build/%.o) build/libferry.a
 	@mkdir -p bin
-	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LIBS)
+	$$(CC) $$(LDFLAGS) -o $$@.tmp $$^ $$(LIBS) && mv -f $$@.tmp $$@
 endef
 $(foreach n,$(NAMES),$(eval $(call program_rule,$(n))))
 

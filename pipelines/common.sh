@@ -22,9 +22,13 @@ umask 077
 
 TABLE=$(basename "$0")		# a script is named after its target table
 MAPS=${MAPS:-$STAGE/maps}	# the .map files tables build for later ones
-VALUES=$(dirname "$0")/../values	# code -> value CSV files (--value-map)
+VALUES=$(cd "$(dirname "$0")/../values" && pwd)	# code -> value CSV files
 mkdir -p "$MAPS"
-counts_part=$STAGE/$TABLE.counts.part
+
+# A script may load another table first, as a part of its own (technicians
+# completes profiles): in a subshell, TABLE names the part (its staged
+# files, its counts file and the table line in it, technicians.profiles)
+# and LOAD_TABLE the table it loads (profiles), whose map finish rebuilds.
 
 # The first column of the first row of a query, run on the source or the
 # target (ferry-extract prints a header line first).
@@ -41,6 +45,7 @@ source_rows() {
 		echo "$count"
 		exit 0
 	fi
+	counts_part=$STAGE/$TABLE.counts.part
 	{
 		echo "ferry-counts 1"
 		echo "# $TABLE, pipelines/migrate $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -56,9 +61,11 @@ filtered() {
 }
 
 # needs MAP...: the key maps this table resolves through; a missing one
-# stops the table before anything is extracted.
+# stops the table before anything is extracted (not a count: --check
+# counts the sources before any map is built).
 needs() {
 	local map
+	[ "${FERRY_ACTION:-run}" = run ] || return 0
 	for map in "$@"; do
 		if [ ! -s "$MAPS/$map.map" ]; then
 			echo "$TABLE: no key map $MAPS/$map.map: run the $map table first" >&2
@@ -82,16 +89,16 @@ json_number() {
 
 # finish KEY: after the chain.  Verifies the staged file against the
 # table (the load's rejects left out; VERIFY_OPTIONS=--subset where other
-# rows may be there too), builds TABLE.map unless told otherwise
-# (FINISH_MAP=no), and completes TABLE.counts.
+# rows may be there too), builds TABLE.map (LOAD_TABLE's, for a part)
+# unless told otherwise (FINISH_MAP=no), and completes TABLE.counts.
 finish() {
-	local key=$1 summary=$STAGE/$TABLE.load.json
+	local key=$1 summary=$STAGE/$TABLE.load.json loaded=${LOAD_TABLE:-$TABLE}
 	# shellcheck disable=SC2086
-	ferry-verify table -d "$FERRY_TARGET" -t "$TABLE" --key "$key" ${VERIFY_OPTIONS:-} \
+	ferry-verify table -d "$FERRY_TARGET" -t "$loaded" --key "$key" ${VERIFY_OPTIONS:-} \
 		--rejects "$STAGE/$TABLE.load-rejects.csv" "$STAGE/$TABLE.csv" \
 		> "$STAGE/$TABLE.verify"
 	if [ "${FINISH_MAP:-yes}" = yes ]; then
-		build_map "$TABLE" "$key"
+		build_map "$loaded" "$key" "$loaded"
 	fi
 	{
 		grep -q '^filtered ' "$counts_part" || echo "filtered 0"
