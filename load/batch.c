@@ -137,61 +137,108 @@ count_of(const PGresult *result, int column)
 	return strtoull(text, NULL, 10);
 }
 
+/* Adds what one INSERT (or upsert) of rows did to the batch's counts. */
+static void
+count_applied(struct batch *batch, const PGresult *result,
+    unsigned long long rows)
+{
+	unsigned long long inserted, updated = 0;
+
+	if (batch->mode == MODE_UPSERT) {
+		inserted = count_of(result, 0);
+		updated = count_of(result, 1);
+	} else
+		inserted = count_of(result, -1);
+	batch->batch_counts.inserted += inserted;
+	batch->batch_counts.updated += updated;
+	batch->batch_counts.skipped += rows - inserted - updated;
+}
+
+static void add_reject(struct batch *, size_t, const PGresult *);
+
 /*
- * Ends the COPY of rows [first, end) and applies them; true when the
- * server took them all.  On failure the piece's savepoint is rolled back
- * and *error holds the server's result (the caller PQclears it), with
- * *from_copy telling whether COPY itself refused the piece.
+ * Skip and upsert: inserts the temporary table's rows numbered [low,
+ * high).  The piece's rows are numbered from base on (ferry_row, in COPY
+ * order; a sequence is not rolled back with a refused COPY, so base is
+ * read, not assumed), and its row base is the batch's row first.  The
+ * rows are on the server already, so when the INSERT is refused the range
+ * is halved there, each half under its own savepoint, until the refused
+ * rows are single: no row is sent twice.
+ */
+static void
+apply_range(struct batch *batch, size_t first, size_t base, size_t low,
+    size_t high)
+{
+	char low_text[32], high_text[32];
+	const char *parameters[2] = { low_text, high_text };
+	PGresult *result;
+
+	snprintf(low_text, sizeof(low_text), "%zu", low);
+	snprintf(high_text, sizeof(high_text), "%zu", high);
+	ferry_exec_command(batch->conn, "SAVEPOINT apply");
+	result = PQexecParams(batch->conn, batch->insert_sql, 2, NULL,
+	    parameters, NULL, NULL, 0);
+	if (PQresultStatus(result) == PGRES_COMMAND_OK ||
+	    PQresultStatus(result) == PGRES_TUPLES_OK) {
+		count_applied(batch, result, high - low);
+		PQclear(result);
+		ferry_exec_command(batch->conn, "RELEASE SAVEPOINT apply");
+		return;
+	}
+	ferry_exec_command(batch->conn,
+	    "ROLLBACK TO SAVEPOINT apply; RELEASE SAVEPOINT apply");
+	if (!batch->row_index) {
+		/* Halving reads ranges: worth an index from now on. */
+		ferry_exec_command(batch->conn, "CREATE INDEX ferry_batch_row "
+		    "ON pg_temp.ferry_batch (ferry_row)");
+		batch->row_index = true;
+	}
+	if (high - low == 1) {
+		add_reject(batch, first + (low - base), result);
+	} else {
+		size_t middle = low + (high - low) / 2;
+
+		apply_range(batch, first, base, low, middle);
+		apply_range(batch, first, base, middle, high);
+	}
+	PQclear(result);
+}
+
+/*
+ * Ends the COPY of rows [first, end) and applies them: copy mode has
+ * loaded them, skip and upsert insert them from the temporary table,
+ * isolating the rows the INSERT refuses.  False when COPY itself refused
+ * the piece: its savepoint is rolled back and *error holds the server's
+ * result (the caller PQclears it).
  */
 static bool
-end_piece(struct batch *batch, size_t first, size_t end, PGresult **error,
-    bool *from_copy)
+end_piece(struct batch *batch, size_t first, size_t end, PGresult **error)
 {
 	PGresult *result = copy_in_end(batch->conn, NULL);
-	unsigned long long rows = end - first;
+	size_t base;
 
 	batch->in_copy = false;
 	*error = NULL;
-	*from_copy = true;
-	if (PQresultStatus(result) == PGRES_COMMAND_OK && batch->insert_sql) {
-		PQclear(result);
-		*from_copy = false;
-		result = PQexec(batch->conn, batch->insert_sql);
-	}
-	if (PQresultStatus(result) != PGRES_COMMAND_OK &&
-	    PQresultStatus(result) != PGRES_TUPLES_OK) {
+	if (PQresultStatus(result) != PGRES_COMMAND_OK) {
 		*error = result;
 		ferry_exec_command(batch->conn,
 		    "ROLLBACK TO SAVEPOINT piece; RELEASE SAVEPOINT piece");
 		return false;
 	}
-	switch (batch->mode) {
-	case MODE_COPY:
+	if (batch->insert_sql == NULL) {
 		batch->batch_counts.inserted += count_of(result, -1);
-		break;
-	case MODE_SKIP: {
-		unsigned long long inserted = count_of(result, -1);
-
-		batch->batch_counts.inserted += inserted;
-		batch->batch_counts.skipped += rows - inserted;
-		break;
-	}
-	case MODE_UPSERT: {
-		unsigned long long inserted = count_of(result, 0);
-		unsigned long long updated = count_of(result, 1);
-
-		batch->batch_counts.inserted += inserted;
-		batch->batch_counts.updated += updated;
-		batch->batch_counts.skipped += rows - inserted - updated;
-		break;
-	}
+		PQclear(result);
+		ferry_exec_command(batch->conn, "RELEASE SAVEPOINT piece");
+		return true;
 	}
 	PQclear(result);
-	if (batch->insert_sql != NULL)
-		ferry_exec_command(batch->conn,
-		    "TRUNCATE pg_temp.ferry_batch; RELEASE SAVEPOINT piece");
-	else
-		ferry_exec_command(batch->conn, "RELEASE SAVEPOINT piece");
+	result = ferry_exec(batch->conn,
+	    "SELECT coalesce(min(ferry_row), 0) FROM pg_temp.ferry_batch");
+	base = (size_t)count_of(result, 0);
+	PQclear(result);
+	apply_range(batch, first, base, base, base + (end - first));
+	ferry_exec_command(batch->conn,
+	    "TRUNCATE pg_temp.ferry_batch; RELEASE SAVEPOINT piece");
 	return true;
 }
 
@@ -269,14 +316,13 @@ copy_error_line(const PGresult *error)
 	return at != NULL ? strtoul(at + strlen(", line "), NULL, 10) : 0;
 }
 
-static void isolate(struct batch *, size_t, size_t, PGresult *, bool);
+static void isolate(struct batch *, size_t, size_t, PGresult *);
 
 /* Tries rows [first, end) as one piece, isolating refused rows. */
 static void
 try_piece(struct batch *batch, size_t first, size_t end)
 {
 	PGresult *error;
-	bool from_copy;
 
 	if (first >= end)
 		return;
@@ -284,18 +330,17 @@ try_piece(struct batch *batch, size_t first, size_t end)
 	copy_in_start(batch->conn, batch->copy_sql);
 	batch->in_copy = true;
 	resend(batch, first, end);
-	if (!end_piece(batch, first, end, &error, &from_copy)) {
-		isolate(batch, first, end, error, from_copy);
+	if (!end_piece(batch, first, end, &error)) {
+		isolate(batch, first, end, error);
 		PQclear(error);
 	}
 }
 
-/* Rows [first, end) were refused with error: find the bad ones. */
+/* COPY refused rows [first, end) with error: find the bad ones. */
 static void
-isolate(struct batch *batch, size_t first, size_t end, PGresult *error,
-    bool from_copy)
+isolate(struct batch *batch, size_t first, size_t end, PGresult *error)
 {
-	unsigned long line = from_copy ? copy_error_line(error) : 0;
+	unsigned long line = copy_error_line(error);
 
 	if (end - first == 1) {
 		add_reject(batch, first, error);
@@ -325,12 +370,11 @@ void
 batch_finish(struct batch *batch)
 {
 	PGresult *error;
-	bool from_copy;
 
 	if (batch->pending.length > 0)
 		send_pending(batch);
-	if (!end_piece(batch, 0, batch->count, &error, &from_copy)) {
-		isolate(batch, 0, batch->count, error, from_copy);
+	if (!end_piece(batch, 0, batch->count, &error)) {
+		isolate(batch, 0, batch->count, error);
 		PQclear(error);
 		qsort(batch->rejects, batch->reject_count,
 		    sizeof(*batch->rejects), by_row);

@@ -58,6 +58,7 @@ struct batch {
 	struct load_counts batch_counts;	/* of the batch in flight */
 	bool in_transaction;	/* between batch_begin and commit/abort */
 	bool in_copy;		/* a COPY FROM STDIN is open */
+	bool row_index;		/* ferry_batch has an index on ferry_row */
 };
 
 void batch_init(struct batch *batch, PGconn *conn, enum load_mode mode,

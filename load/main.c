@@ -346,7 +346,9 @@ prepare(struct load *load, char **copy_sql, char **insert_sql)
 	ferry_exec_command(load->conn, "SET temp_buffers = '64MB'");
 	buffer_append_string(&copy, "CREATE TEMP TABLE ferry_batch AS SELECT ");
 	append_columns(&copy, load->header, "");
-	buffer_printf(&copy, " FROM %s WITH NO DATA", table);
+	buffer_printf(&copy, " FROM %s WITH NO DATA; ALTER TABLE "
+	    "pg_temp.ferry_batch ADD COLUMN ferry_row bigint GENERATED ALWAYS "
+	    "AS IDENTITY", table);
 	ferry_exec_command(load->conn, buffer_terminate(&copy));
 	buffer_reset(&copy);
 	buffer_append_string(&copy, "COPY pg_temp.ferry_batch (");
@@ -360,7 +362,9 @@ prepare(struct load *load, char **copy_sql, char **insert_sql)
 	append_columns(&insert, load->header, "");
 	buffer_append_string(&insert, ") SELECT ");
 	append_columns(&insert, load->header, "");
-	buffer_append_string(&insert, " FROM pg_temp.ferry_batch ON CONFLICT (");
+	/* The rows numbered [$1, $2) of the piece, in input order. */
+	buffer_append_string(&insert, " FROM pg_temp.ferry_batch WHERE "
+	    "ferry_row >= $1 AND ferry_row < $2 ORDER BY ferry_row ON CONFLICT (");
 	for (const char *at = key; at != NULL; at = strchr(at + 1, '\x1f')) {
 		const char *name = *at == '\x1f' ? at + 1 : at;
 		char *part = strndup(name, strcspn(name, "\x1f"));
