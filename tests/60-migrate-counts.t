@@ -5,33 +5,9 @@
 # nothing, stages the same bytes and still verifies.
 . "$(dirname "$0")/lib.sh"
 
-legacy=migrate_legacy
-target=migrate_target
-fresh_db $legacy
-fresh_db $target
-ok "gen-legacy --scale 0.01" gen-legacy -d dbname=$legacy --create --scale 0.01
-ok "the target schema" psql -X -q -1 -v ON_ERROR_STOP=1 -d $target -f "$top/pipelines/schema/target.sql"
-export FERRY_SOURCE="dbname=$legacy" FERRY_TARGET="dbname=$target" FERRY_STAGE=$work/stage
-
-# The runner's plan (PLAN in pipelines/migrate), in dependency order, and
-# the tables of it that have a script.  migrate_all runs the plan in one
-# run; while some scripts are still missing, one --only run per table that
-# has one, and after a failure the next call starts at the table that
-# failed (where the runner resumes).
-plan=$(sed -n '/^PLAN=(/,/^)/p' "$top/pipelines/migrate" | sed '1d;$d' | tr -s ' \t' '\n' | grep .)
-tables=$(for t in $plan; do [ -x "$top/pipelines/tables/$t" ] && echo "$t"; done)
-migrate_all() {
-	if [ "$tables" = "$plan" ]; then pipelines/migrate "$@"; return; fi
-	local t from
-	from=$(cat "$work/resume-at" 2>/dev/null)	# where a stopped loop stopped
-	for t in $tables; do
-		[ -z "$from" ] || [ "$t" = "$from" ] || continue
-		from=
-		echo "$t" >"$work/resume-at"
-		pipelines/migrate --only "$t" "$@" || return
-	done
-	rm -f "$work/resume-at"
-}
+migration_databases migrate 0.01
+plan=$(plan_tables)
+tables=$plan
 like "$(echo $plan)" "^teams .*profiles .*files .*messages " "the runner's plan"
 # counts RUN TABLE: "source filtered rejected inserted present" of a run.
 counts() {
@@ -52,7 +28,7 @@ run_of() {
 }
 
 # --- the first run ---------------------------------------------------------
-exits 0 "the migration of a fresh target: exit 0" migrate_all
+exits 0 "the migration of a fresh target: exit 0" pipelines/migrate
 first_runs=$(ls -d "$FERRY_STAGE"/runs/*)
 bad=
 for t in $tables; do
@@ -129,7 +105,7 @@ is "$(sql $target "SELECT count(*) FROM treatment_plans WHERE plan_name ~ '^Trea
 	"treatment_plans: blank names are 'Treatment Plan <id>'"
 
 # --- the second run: a no-op ----------------------------------------------
-exits 0 "a second run: exit 0" migrate_all
+exits 0 "a second run: exit 0" pipelines/migrate
 second_runs=$(ls -d "$FERRY_STAGE"/runs/* | grep -v -x -F "$first_runs")
 bad=
 for t in $tables; do

@@ -10,29 +10,9 @@
 # comes while it waits.
 . "$(dirname "$0")/lib.sh"
 
-legacy=kill_migrate_legacy
-target=kill_migrate_target
-fresh_db $legacy
-fresh_db $target
-ok "gen-legacy --scale 0.1" gen-legacy -d dbname=$legacy --create --scale 0.1
-ok "the target schema" psql -X -q -1 -v ON_ERROR_STOP=1 -d $target -f "$top/pipelines/schema/target.sql"
-export FERRY_SOURCE="dbname=$legacy" FERRY_TARGET="dbname=$target" FERRY_STAGE=$work/stage
-
-# The runner's plan and migrate_all: as in tests/60-migrate-counts.t.
-plan=$(sed -n '/^PLAN=(/,/^)/p' "$top/pipelines/migrate" | sed '1d;$d' | tr -s ' \t' '\n' | grep .)
-tables=$(for t in $plan; do [ -x "$top/pipelines/tables/$t" ] && echo "$t"; done)
-migrate_all() {
-	if [ "$tables" = "$plan" ]; then pipelines/migrate "$@"; return; fi
-	local t from
-	from=$(cat "$work/resume-at" 2>/dev/null)	# where a stopped loop stopped
-	for t in $tables; do
-		[ -z "$from" ] || [ "$t" = "$from" ] || continue
-		from=
-		echo "$t" >"$work/resume-at"
-		pipelines/migrate --only "$t" "$@" || return
-	done
-	rm -f "$work/resume-at"
-}
+migration_databases kill_migrate 0.1
+plan=$(plan_tables)
+tables=$plan
 expected() {
 	sql $legacy "SELECT concat_ws(' ', source, filtered, rejected, inserted)
 		FROM ferry_expected WHERE target_table = '$1'"
@@ -55,7 +35,7 @@ done
 # The runner in a process group of its own, killed once the load of files
 # has committed rows and waits.
 set -m
-migrate_all >"$work/run1.out" 2>"$work/run1.err" &
+pipelines/migrate >"$work/run1.out" 2>"$work/run1.err" &
 runner=$!
 set +m
 waiting=
@@ -86,7 +66,7 @@ ok "the run is unfinished, files not done" test ! -e "$run/.state/finished" -a !
 is "$(sql $target "SELECT count(*) FROM messages")" 0 "the tables after files did not start"
 
 # The next run resumes at files and completes.
-exits 0 "run again: exit 0" migrate_all
+exits 0 "run again: exit 0" pipelines/migrate
 like "$(cat "$work/stderr")" "migrate: resuming " "it resumes the killed run"
 bad=
 for t in $tables; do

@@ -6,29 +6,9 @@
 # pipeline loads), with a key map of a finished table deleted meanwhile.
 . "$(dirname "$0")/lib.sh"
 
-legacy=failure_legacy
-target=failure_target
-fresh_db $legacy
-fresh_db $target
-ok "gen-legacy --scale 0.01" gen-legacy -d dbname=$legacy --create --scale 0.01
-ok "the target schema" psql -X -q -1 -v ON_ERROR_STOP=1 -d $target -f "$top/pipelines/schema/target.sql"
-export FERRY_SOURCE="dbname=$legacy" FERRY_TARGET="dbname=$target" FERRY_STAGE=$work/stage
-
-# The runner's plan and migrate_all: as in tests/60-migrate-counts.t.
-plan=$(sed -n '/^PLAN=(/,/^)/p' "$top/pipelines/migrate" | sed '1d;$d' | tr -s ' \t' '\n' | grep .)
-tables=$(for t in $plan; do [ -x "$top/pipelines/tables/$t" ] && echo "$t"; done)
-migrate_all() {
-	if [ "$tables" = "$plan" ]; then pipelines/migrate "$@"; return; fi
-	local t from
-	from=$(cat "$work/resume-at" 2>/dev/null)	# where a stopped loop stopped
-	for t in $tables; do
-		[ -z "$from" ] || [ "$t" = "$from" ] || continue
-		from=
-		echo "$t" >"$work/resume-at"
-		pipelines/migrate --only "$t" "$@" || return
-	done
-	rm -f "$work/resume-at"
-}
+migration_databases failure 0.01
+plan=$(plan_tables)
+tables=$plan
 
 # A map no table of the run builds, and the stage lacks.
 exits 1 "a table whose key map is missing: exit 1" pipelines/migrate --only order_files
@@ -38,7 +18,7 @@ is "$(sql $target "SELECT count(*) FROM order_files")" 0 "nothing ran"
 
 # messages fails: the target lacks its column subject.
 sql $target "ALTER TABLE messages RENAME COLUMN subject TO subject_elsewhere"
-exits 1 "a failing table stops the run: exit 1" migrate_all
+exits 1 "a failing table stops the run: exit 1" pipelines/migrate
 like "$(cat "$work/stderr")" "messages failed \(its log: .*messages.log\)" "the message names the table"
 like "$(cat "$work/stderr")" 'column "subject" is not in table messages' "... and the reason"
 like "$(cat "$work/stderr")" "resumes at messages" "... and says where a re-run resumes"
@@ -53,8 +33,8 @@ ls -l --time-style=+%s.%N "$run"/*.counts >"$work/counts.before" 2>/dev/null
 # rebuilds it; not while scripts are missing, where each table is a run of
 # its own and the map is of a table outside it).
 sql $target "ALTER TABLE messages RENAME COLUMN subject_elsewhere TO subject"
-[ "$tables" = "$plan" ] && rm "$FERRY_STAGE/maps/patients.map"
-exits 0 "the fix and a re-run: exit 0" migrate_all
+rm "$FERRY_STAGE/maps/patients.map"
+exits 0 "the fix and a re-run: exit 0" pipelines/migrate
 like "$(cat "$work/stderr")" "resuming" "it resumes the failed run"
 ls -l --time-style=+%s.%N "$run"/*.counts >"$work/counts.after"
 is "$(grep -v -x -F -f "$work/counts.after" "$work/counts.before")" "" \

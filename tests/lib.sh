@@ -94,3 +94,28 @@ sql() {
 sql_file() {
 	psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -f "$2" >/dev/null
 }
+
+# --- migrations --------------------------------------------------------
+
+# migration_databases NAME SCALE: NAME_legacy filled by gen-legacy at
+# SCALE, NAME_target holding the target schema; sets legacy and target to
+# their names and points FERRY_SOURCE, FERRY_TARGET and FERRY_STAGE
+# ($work/stage) at them.
+migration_databases() {
+	legacy=$1_legacy
+	target=$1_target
+	fresh_db "$legacy"
+	fresh_db "$target"
+	ok "gen-legacy --scale $2" gen-legacy -d "dbname=$legacy" --create --scale "$2"
+	ok "the target schema" psql -X -q -1 -v ON_ERROR_STOP=1 -d "$target" \
+		-f "$top/pipelines/schema/target.sql"
+	export FERRY_SOURCE="dbname=$legacy" FERRY_TARGET="dbname=$target" \
+		FERRY_STAGE=$work/stage
+}
+
+# The runner's plan (PLAN in pipelines/migrate): every table, in
+# dependency order, one a line.
+plan_tables() {
+	sed -n '/^PLAN=(/,/^)/p' "$top/pipelines/migrate" | sed '1d;$d' |
+		tr -s ' \t' '\n' | grep .
+}
