@@ -379,45 +379,35 @@ prepare(struct load *load, char **copy_sql, char **insert_sql)
 		buffer_append_string(&insert, " DO NOTHING");
 	} else {
 		struct buffer changed = BUFFER_INIT, old = BUFFER_INIT;
+		struct buffer new = BUFFER_INIT;
 
+		/* Update only rows whose non-key columns differ. */
 		for (size_t i = 0; i < load->header->count; i++) {
 			const char *name = load->header->fields[i].value;
+			const char *comma = changed.length > 0 ? ", " : "";
 			char *quoted;
 
 			if (is_key_column(key, name))
 				continue;
 			quoted = ferry_quote_identifier(name);
-			buffer_printf(&changed, "%s%s = EXCLUDED.%s",
-			    changed.length > 0 ? ", " : "", quoted, quoted);
-			buffer_printf(&old, "%starget.%s::text",
-			    old.length > 0 ? ", " : "", quoted);
+			buffer_printf(&changed, "%s%s = EXCLUDED.%s", comma,
+			    quoted, quoted);
+			buffer_printf(&old, "%starget.%s::text", comma, quoted);
+			buffer_printf(&new, "%sEXCLUDED.%s::text", comma, quoted);
 			free(quoted);
 		}
-		if (changed.length == 0) {
+		if (changed.length == 0)
 			buffer_append_string(&insert, " DO NOTHING");
-		} else {
+		else
 			buffer_printf(&insert, " DO UPDATE SET %s WHERE (%s) "
-			    "IS DISTINCT FROM (", buffer_terminate(&changed),
-			    buffer_terminate(&old));
-			for (size_t i = 0; i < load->header->count; i++) {
-				const char *name = load->header->fields[i].value;
-				char *quoted;
-
-				if (is_key_column(key, name))
-					continue;
-				quoted = ferry_quote_identifier(name);
-				buffer_printf(&insert, "%sEXCLUDED.%s::text",
-				    insert.data[insert.length - 1] == '(' ?
-				    "" : ", ", quoted);
-				free(quoted);
-			}
-			buffer_append_string(&insert, ")");
-		}
+			    "IS DISTINCT FROM (%s)", buffer_terminate(&changed),
+			    buffer_terminate(&old), buffer_terminate(&new));
 		buffer_append_string(&insert, " RETURNING (target.xmax = 0) "
 		    "AS inserted) SELECT count(*) FILTER (WHERE inserted), "
 		    "count(*) FILTER (WHERE NOT inserted) FROM changed");
 		buffer_free(&changed);
 		buffer_free(&old);
+		buffer_free(&new);
 	}
 	*insert_sql = buffer_terminate(&insert);
 	free(key);
