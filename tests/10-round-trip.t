@@ -69,6 +69,16 @@ printf 'v\nx\n\ny\n' | ferry-load -d dbname=rt_target -t one --mode copy 2>/dev/
 is "$(sql rt_target "SELECT string_agg(coalesce(v, 'NULL'), ' ' ORDER BY v NULLS FIRST) FROM one")" \
 	"NULL x y" "an empty line is a row holding one NULL"
 
+# upsert: a changed row is updated, an unchanged one skipped, a new one
+# inserted, and the counts say which.
+printf 'id,v\n1,changed\n2,"b\r\nc"\n5,new\n' > "$work/upsert.csv"
+exits 0 "upsert: exit 0" ferry-load -d dbname=rt_target -t dialect --mode upsert "$work/upsert.csv"
+like "$(cat "$work/stderr")" "read 3, inserted 1, skipped 1, updated 1" "upsert counts inserted, skipped (unchanged) and updated rows"
+is "$(sql rt_target "SELECT string_agg(id || ':' || coalesce(v, 'NULL'), ' ' ORDER BY id) FROM dialect WHERE id IN (1, 5)")" \
+	"1:changed 5:new" "upsert wrote the changed and the new row"
+exits 0 "upsert again: exit 0" ferry-load -d dbname=rt_target -t dialect --mode upsert "$work/upsert.csv"
+like "$(cat "$work/stderr")" "read 3, inserted 0, skipped 3, updated 0" "an upsert re-run changes nothing"
+
 exits 0 "header only: exit 0" sh -c "printf 'id,v\n' | ferry-load -d dbname=rt_target -t dialect"
 like "$(cat "$work/stderr")" "read 0, inserted 0" "header only loads nothing"
 

@@ -161,35 +161,6 @@ show_value(struct buffer *out, const char *value, size_t length)
 	buffer_append_char(out, '"');
 }
 
-void
-json_string(struct buffer *out, const char *value, size_t length)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	buffer_append_char(out, '"');
-	for (size_t i = 0; i < length; i++) {
-		unsigned char c = (unsigned char)value[i];
-
-		if (c == '"' || c == '\\') {
-			buffer_append_char(out, '\\');
-			buffer_append_char(out, (char)c);
-		} else if (c == '\n') {
-			buffer_append_string(out, "\\n");
-		} else if (c == '\r') {
-			buffer_append_string(out, "\\r");
-		} else if (c == '\t') {
-			buffer_append_string(out, "\\t");
-		} else if (c < 0x20) {
-			buffer_append_string(out, "\\u00");
-			buffer_append_char(out, hex[c >> 4]);
-			buffer_append_char(out, hex[c & 15]);
-		} else {
-			buffer_append_char(out, (char)c);
-		}
-	}
-	buffer_append_char(out, '"');
-}
-
 unsigned long long
 parse_count(const char *text, const char *option)
 {

@@ -10,6 +10,7 @@
 
 #include "digest.h"
 #include "error.h"
+#include "json.h"
 #include "input.h"
 #include "parts.h"
 #include "progress.h"
@@ -66,7 +67,7 @@ digest_one(const struct digest_options *options, const char *path)
 	digest_hex(&digest, hex);
 	if (options->json) {
 		buffer_append_string(&line, "{\"file\":");
-		json_string(&line, name, strlen(name));
+		json_append_string(&line, name, strlen(name));
 		buffer_printf(&line, ",\"rows\":%llu,\"digest\":\"%s\","
 		    "\"format\":%d,\"columns\":[", digest.rows, hex,
 		    DIGEST_FORMAT);
@@ -76,7 +77,7 @@ digest_one(const struct digest_options *options, const char *path)
 
 			if (i > 0)
 				buffer_append_char(&line, ',');
-			json_string(&line, column->value, column->length);
+			json_append_string(&line, column->value, column->length);
 		}
 		buffer_append_string(&line, "]}");
 	} else {

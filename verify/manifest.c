@@ -321,8 +321,9 @@ write_manifest(const char *directory, struct entry_list *list)
 	struct output_file file;
 	struct buffer out = BUFFER_INIT;
 
-	qsort(list->entries, list->count, sizeof(struct entry),
-	    compare_entries);
+	if (list->count > 0)	/* entries is NULL when empty */
+		qsort(list->entries, list->count, sizeof(struct entry),
+		    compare_entries);
 	buffer_printf(&out, "%s %d\n", MANIFEST_MAGIC, MANIFEST_FORMAT);
 	buffer_append_string(&out, "# rows bytes digest xxh128 file: "
 	    "docs/digest-format.md\n");

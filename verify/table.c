@@ -158,8 +158,9 @@ read_rejects(struct table_check *check, const struct csv_row *file_header)
 		input_die(&input);
 	input_close_or_die(&input);
 	buffer_free(&scratch);
-	qsort(check->rejects, check->reject_count, sizeof(struct reject),
-	    compare_rejects);
+	if (check->reject_count > 0)	/* rejects is NULL when empty */
+		qsort(check->rejects, check->reject_count,
+		    sizeof(struct reject), compare_rejects);
 	for (size_t i = 1; i < check->reject_count; i++)
 		if (check->rejects[i].line == check->rejects[i - 1].line)
 			ferry_die(FERRY_EXIT_MALFORMED, "%s:%lu: _line %lu is "

@@ -61,8 +61,6 @@ size_t header_column(const struct csv_row *header, const char *name,
  */
 void show_value(struct buffer *out, const char *value, size_t length);
 
-/* Appends a JSON string literal. */
-void json_string(struct buffer *out, const char *value, size_t length);
 
 /* Parses a non-negative count for option, or a usage error. */
 unsigned long long parse_count(const char *text, const char *option);
