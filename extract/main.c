@@ -141,26 +141,6 @@ append_identifier_list(struct buffer *sql, const char *list)
 	free(copy);
 }
 
-/* The table's primary key columns as a quoted list, or NULL. */
-static char *
-primary_key(PGconn *conn, const char *quoted_table)
-{
-	const char *parameters[1] = { quoted_table };
-	PGresult *result = ferry_exec_params(conn,
-	    "SELECT string_agg(quote_ident(a.attname), ', '"
-	    "                  ORDER BY array_position(i.indkey::int2[], a.attnum))"
-	    "  FROM pg_index i"
-	    "  JOIN pg_attribute a ON a.attrelid = i.indrelid"
-	    "   AND a.attnum = ANY (i.indkey::int2[])"
-	    " WHERE i.indrelid = to_regclass($1) AND i.indisprimary",
-	    1, parameters);
-	char *key = PQgetisnull(result, 0, 0) ? NULL :
-	    ferry_strdup(PQgetvalue(result, 0, 0));
-
-	PQclear(result);
-	return key;
-}
-
 static void
 check_table_exists(PGconn *conn, const char *table, const char *quoted)
 {
@@ -236,7 +216,7 @@ build_copy(PGconn *conn, const struct options *options)
 		buffer_append_string(&sql, " ORDER BY ");
 		append_identifier_list(&sql, options->order);
 	} else if (!options->no_order) {
-		key = primary_key(conn, table);
+		key = ferry_primary_key(conn, table, ", ", true);
 		if (key != NULL)
 			buffer_printf(&sql, " ORDER BY %s", key);
 		else

@@ -180,6 +180,28 @@ ferry_quote_table(const char *name)
 }
 
 char *
+ferry_primary_key(PGconn *conn, const char *quoted_table,
+    const char *separator, bool quote_names)
+{
+	const char *parameters[3] = { quoted_table, separator,
+	    quote_names ? "t" : "f" };
+	PGresult *result = ferry_exec_params(conn,
+	    "SELECT string_agg(CASE WHEN $3::boolean THEN quote_ident(a.attname)"
+	    "                       ELSE a.attname::text END, $2"
+	    "                  ORDER BY array_position(i.indkey::int2[], a.attnum))"
+	    "  FROM pg_index i"
+	    "  JOIN pg_attribute a ON a.attrelid = i.indrelid"
+	    "   AND a.attnum = ANY (i.indkey::int2[])"
+	    " WHERE i.indrelid = to_regclass($1) AND i.indisprimary",
+	    3, parameters);
+	char *key = PQgetisnull(result, 0, 0) ? NULL :
+	    ferry_strdup(PQgetvalue(result, 0, 0));
+
+	PQclear(result);
+	return key;
+}
+
+char *
 ferry_quote_literal(const char *value)
 {
 	struct buffer out = BUFFER_INIT;

@@ -11,6 +11,7 @@
 #ifndef FERRY_CONNECTION_H
 #define FERRY_CONNECTION_H
 
+#include <stdbool.h>
 #include <libpq-fe.h>
 
 /* Connects (conninfo NULL: the environment) or dies with exit 4. */
@@ -50,6 +51,15 @@ void ferry_exec_command(PGconn *conn, const char *sql);
  */
 char *ferry_quote_identifier(const char *name);
 char *ferry_quote_table(const char *name);
+
+/*
+ * The primary key's columns of a table (given quoted, as
+ * ferry_quote_table makes it), in key order, joined by separator: with
+ * quote_names, each quoted for SQL.  Malloced; NULL when the table has no
+ * primary key.
+ */
+char *ferry_primary_key(PGconn *conn, const char *quoted_table,
+    const char *separator, bool quote_names);
 
 /* A string literal ('...' with quotes doubled), malloced. */
 char *ferry_quote_literal(const char *value);

@@ -196,8 +196,6 @@ table_columns(PGconn *conn, const char *table, const char *quoted, int *count)
 static char *
 key_columns(PGconn *conn, const struct options *options, const char *quoted)
 {
-	const char *parameters[1] = { quoted };
-	PGresult *result;
 	char *key;
 
 	if (options->key != NULL) {
@@ -207,18 +205,10 @@ key_columns(PGconn *conn, const struct options *options, const char *quoted)
 				*c = '\x1f';
 		return key;
 	}
-	result = ferry_exec_params(conn,
-	    "SELECT string_agg(a.attname, E'\\x1f'"
-	    "                  ORDER BY array_position(i.indkey::int2[], a.attnum))"
-	    "  FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid"
-	    "   AND a.attnum = ANY (i.indkey::int2[])"
-	    " WHERE i.indrelid = to_regclass($1) AND i.indisprimary",
-	    1, parameters);
-	if (PQgetisnull(result, 0, 0))
+	key = ferry_primary_key(conn, quoted, "\x1f", false);
+	if (key == NULL)
 		ferry_die(FERRY_EXIT_USAGE, "%s has no primary key: name the "
 		    "idempotency key with --key COLS", options->table);
-	key = ferry_strdup(PQgetvalue(result, 0, 0));
-	PQclear(result);
 	return key;
 }
 
