@@ -5,14 +5,14 @@
 # maps, CSV in every dialect corner) passes their checks.
 . "$(dirname "$0")/lib.sh"
 
-flags="-std=c11 -D_GNU_SOURCE -DFUZZ_REPLAY -g -O1 -I$top/lib $(pkg-config --cflags libpq uuid libxxhash 2>/dev/null)"
+flags="-std=c11 -D_GNU_SOURCE -g -O1 -I$top/lib $(pkg-config --cflags libpq uuid libxxhash 2>/dev/null)"
 libs="$(pkg-config --libs libpq uuid libxxhash 2>/dev/null) -lcsv -lm"
 sanitize="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 echo 'int main(void) { return 0; }' > "$work/probe.c"
 cc $sanitize -o "$work/probe" "$work/probe.c" 2>/dev/null || sanitize=
 
 for target in keymap_open csv_read; do
-	if cc $flags $sanitize -o "$work/$target" "$top/tests/fuzz/$target.c" "$top"/lib/*.c $libs 2>"$work/cc.err"; then
+	if cc $flags $sanitize -o "$work/$target" "$top/tests/fuzz/$target.c" "$top/tests/fuzz/replay/replay.c" "$top"/lib/*.c $libs 2>"$work/cc.err"; then
 		pass "$target: the fuzz target builds${sanitize:+ with ASan and UBSan}"
 	else
 		fail "$target: the fuzz target builds" "$(head -20 "$work/cc.err")"

@@ -9,8 +9,9 @@
  * order.  When the input reads without error, the rows written back by
  * csv_append_row and read again must be the same rows.
  *
- * `make fuzz` builds it with libFuzzer; built with -DFUZZ_REPLAY it is a
- * plain program that runs the files named on its command line once.
+ * `make fuzz` builds it with libFuzzer; linked with replay/replay.c it is
+ * a plain program that runs the files named on its command line once
+ * (tests/35-fuzz-corpus.t replays the seed corpus that way).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -165,32 +166,3 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buffer_free(&written);
 	return 0;
 }
-
-#ifdef FUZZ_REPLAY
-int
-main(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++) {
-		FILE *file = fopen(argv[i], "rb");
-		uint8_t *data;
-		long size;
-
-		if (file == NULL || fseek(file, 0, SEEK_END) != 0 ||
-		    (size = ftell(file)) < 0) {
-			perror(argv[i]);
-			return 2;
-		}
-		rewind(file);
-		/* Exactly the file's size, so a sanitizer sees any over-read. */
-		data = malloc(size > 0 ? (size_t)size : 1);
-		if (fread(data, 1, (size_t)size, file) != (size_t)size) {
-			perror(argv[i]);
-			return 2;
-		}
-		fclose(file);
-		LLVMFuzzerTestOneInput(data, (size_t)size);
-		free(data);
-	}
-	return 0;
-}
-#endif
