@@ -15,23 +15,31 @@ sql kill_target "CREATE TABLE records (id int PRIMARY KEY, target_id int, kind i
 ferry-extract -d dbname=kill_source -t records > "$work/records.csv"
 is "$(sql kill_source 'SELECT count(*) FROM records')" 1000000 "a 1M-row source"
 
-# The first 400,000 records (two lines each) arrive, then the producer stalls mid-stream; the
-# loader is killed while a batch is in flight.
+# kill_mid_stream LINES BATCH_ROWS COMMITTED: ferry-load reads the first
+# LINES lines of the source's CSV, then the producer stalls with the
+# stream open; once COMMITTED rows have committed, the loader is killed
+# with SIGKILL (and the producer ended).
 mkfifo "$work/fifo"
-ferry-load -d dbname=kill_target -t records --batch-rows 50000 < "$work/fifo" 2>/dev/null &
-loader=$!
-( head -n 800001 "$work/records.csv"; exec sleep 600 ) > "$work/fifo" &
-producer=$!
-for _ in $(seq 1 300); do
-	committed=$(sql kill_target "SELECT count(*) FROM records")
-	[ "$committed" -ge 350000 ] && break
-	sleep 0.1
-done
-sleep 0.5
-kill -KILL "$loader"
-wait "$loader" 2>/dev/null
-kill "$producer"
-wait "$producer" 2>/dev/null
+kill_mid_stream() {
+	local loader producer
+	ferry-load -d dbname=kill_target -t records --batch-rows "$2" < "$work/fifo" 2>/dev/null &
+	loader=$!
+	( head -n "$1" "$work/records.csv"; exec sleep 600 ) > "$work/fifo" &
+	producer=$!
+	for _ in $(seq 1 300); do
+		[ "$(sql kill_target "SELECT count(*) FROM records")" -ge "$3" ] && break
+		sleep 0.1
+	done
+	sleep 0.5
+	kill -KILL "$loader"
+	wait "$loader" 2>/dev/null
+	kill "$producer"
+	wait "$producer" 2>/dev/null
+}
+
+# The first 400,000 records (two lines each) arrive, then the producer
+# stalls mid-stream; the loader is killed while a batch is in flight.
+kill_mid_stream 800001 50000 350000
 committed=$(sql kill_target "SELECT count(*) FROM records")
 is "$committed" 400000 "killed mid-stream: the whole batches it had read committed (8 of 50,000)"
 
@@ -44,19 +52,7 @@ same_file "the target holds exactly the source rows" "$work/records.csv" "$work/
 
 # Killed during a batch it was still receiving: nothing of that batch.
 sql kill_target "TRUNCATE records" >/dev/null
-ferry-load -d dbname=kill_target -t records --batch-rows 100000 < "$work/fifo" 2>/dev/null &
-loader=$!
-( head -n 240001 "$work/records.csv"; exec sleep 600 ) > "$work/fifo" &
-producer=$!
-for _ in $(seq 1 300); do
-	[ "$(sql kill_target "SELECT count(*) FROM records")" -ge 100000 ] && break
-	sleep 0.1
-done
-sleep 0.5
-kill -KILL "$loader"
-wait "$loader" 2>/dev/null
-kill "$producer"
-wait "$producer" 2>/dev/null
+kill_mid_stream 240001 100000 100000
 is "$(sql kill_target "SELECT count(*) FROM records")" 100000 "the batch in flight left nothing"
 exits 0 "and a copy-mode load of the rest after it" sh -c \
 	"tail -n +200002 '$work/records.csv' | sed '1i $(head -1 "$work/records.csv")' | ferry-load -d dbname=kill_target -t records --mode copy"
