@@ -197,3 +197,26 @@ parse_size(const char *text, const char *option)
 	}
 	return (size_t)value;
 }
+
+const char *
+format_line_error(const char *line, const char *magic, int format,
+    const char *noun, const char *kind)
+{
+	static char what[256];
+	size_t length = strlen(magic);
+	int found = 0;
+	char extra;
+
+	if (strncmp(line, magic, length) != 0 ||
+	    sscanf(line + length, " %d%c", &found, &extra) != 1) {
+		snprintf(what, sizeof(what), "not a ferry %s (no \"%s %d\" "
+		    "line)", noun, magic, format);
+		return what;
+	}
+	if (found != format) {
+		snprintf(what, sizeof(what), "%s format %d: this ferry reads "
+		    "format %d", kind, found, format);
+		return what;
+	}
+	return NULL;
+}

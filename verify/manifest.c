@@ -432,21 +432,12 @@ read_manifest(const char *directory, struct entry_list *list)
 		if (length > 0 && line[length - 1] == '\n')
 			line[--length] = '\0';
 		if (!seen_magic) {
-			int format = 0;
-			char extra;
+			const char *wrong = format_line_error(line,
+			    MANIFEST_MAGIC, MANIFEST_FORMAT, "MANIFEST",
+			    "MANIFEST");
 
-			if (sscanf(line, MANIFEST_MAGIC " %d%c", &format,
-			    &extra) != 1)
-				die_manifest(path, number, "not a ferry MANIFEST "
-				    "(no \"" MANIFEST_MAGIC " 1\" line)");
-			if (format != MANIFEST_FORMAT) {
-				char what[128];
-
-				snprintf(what, sizeof(what), "MANIFEST format "
-				    "%d: this ferry reads format %d", format,
-				    MANIFEST_FORMAT);
-				die_manifest(path, number, what);
-			}
+			if (wrong != NULL)
+				die_manifest(path, number, wrong);
 			seen_magic = true;
 			continue;
 		}

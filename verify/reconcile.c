@@ -68,21 +68,11 @@ read_counts(const char *path, struct table_counts *table)
 		if (line[0] == '#' || line[0] == '\0')
 			continue;
 		if (!seen_magic) {
-			int format = 0;
-			char extra;
+			const char *wrong = format_line_error(line,
+			    COUNTS_MAGIC, COUNTS_FORMAT, "counts file", "counts");
 
-			if (sscanf(line, COUNTS_MAGIC " %d%c", &format,
-			    &extra) != 1)
-				die_counts(path, number, "not a ferry counts "
-				    "file (no \"" COUNTS_MAGIC " 1\" line)");
-			if (format != COUNTS_FORMAT) {
-				char what[128];
-
-				snprintf(what, sizeof(what), "counts format %d: "
-				    "this ferry reads format %d", format,
-				    COUNTS_FORMAT);
-				die_counts(path, number, what);
-			}
+			if (wrong != NULL)
+				die_counts(path, number, wrong);
 			seen_magic = true;
 			continue;
 		}

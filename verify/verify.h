@@ -68,4 +68,13 @@ unsigned long long parse_count(const char *text, const char *option);
 /* Parses a size in bytes, with an optional K, M or G suffix. */
 size_t parse_size(const char *text, const char *option);
 
+/*
+ * Checks the first line of a versioned ferry file, "MAGIC FORMAT".
+ * Returns NULL when line is that, else what is wrong, for the caller's
+ * message: "not a ferry NOUN (no ...)" or "KIND format N: this ferry reads
+ * format FORMAT" (a static buffer, valid until the next call).
+ */
+const char *format_line_error(const char *line, const char *magic,
+    int format, const char *noun, const char *kind);
+
 #endif
