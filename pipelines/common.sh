@@ -77,9 +77,7 @@ needs() {
 # build_map NAME KEY [TABLE [WHERE]]: NAME.map of KEY -> id, from what the
 # target really holds (the key map is the check that a parent exists).
 build_map() {
-	local name=$1 key=$2 table=${3:-$TABLE} where=${4:-true}
-	ferry-extract -d "$FERRY_TARGET" -q "SELECT $key, id FROM $table WHERE $key IS NOT NULL AND ($where)" |
-		ferry-keymap build -o "$MAPS/$name.map"
+	"$(dirname "$0")/../map-from-target" "$MAPS/$1.map" "${3:-$TABLE}" "$2" "${4:-true}"
 }
 
 # json_number FILE FIELD: a number out of a one-line JSON summary.
