@@ -192,32 +192,54 @@ table_columns(PGconn *conn, const char *table, const char *quoted, int *count)
 	return names;
 }
 
-/* --key, or the primary key, as names joined by unit separators. */
-static char *
-key_columns(PGconn *conn, const struct options *options, const char *quoted)
-{
-	char *key;
+/* The idempotency key of skip and upsert. */
+struct key {
+	char *list;		/* its columns, comma-separated */
+	char *storage;		/* a copy of list, split into names */
+	char **names;		/* each column */
+	size_t count;
+};
 
-	if (options->key != NULL) {
-		key = ferry_strdup(options->key);
-		for (char *c = key; *c != '\0'; c++)
-			if (*c == ',')
-				*c = '\x1f';
-		return key;
-	}
-	key = ferry_primary_key(conn, quoted, "\x1f", false);
-	if (key == NULL)
+/* --key, or the primary key. */
+static void
+key_columns(PGconn *conn, const struct options *options, const char *quoted,
+    struct key *key)
+{
+	char *saved = NULL;
+
+	key->list = options->key != NULL ? ferry_strdup(options->key) :
+	    ferry_primary_key(conn, quoted, ",", false);
+	if (key->list == NULL)
 		ferry_die(FERRY_EXIT_USAGE, "%s has no primary key: name the "
 		    "idempotency key with --key COLS", options->table);
-	return key;
+	key->storage = ferry_strdup(key->list);
+	key->names = NULL;
+	key->count = 0;
+	for (char *name = strtok_r(key->storage, ",", &saved); name != NULL;
+	    name = strtok_r(NULL, ",", &saved)) {
+		key->names = ferry_realloc(key->names,
+		    (key->count + 1) * sizeof(*key->names));
+		key->names[key->count++] = name;
+	}
+	if (key->count == 0)
+		ferry_die(FERRY_EXIT_USAGE, "--key %s: no column", key->list);
+}
+
+static bool
+is_key_column(const struct key *key, const char *name)
+{
+	for (size_t i = 0; i < key->count; i++)
+		if (strcmp(key->names[i], name) == 0)
+			return true;
+	return false;
 }
 
 /* Dies unless a unique index of the table covers exactly the key. */
 static void
 check_unique_key(PGconn *conn, const char *table, const char *quoted,
-    const char *key)
+    const struct key *key)
 {
-	const char *parameters[2] = { quoted, key };
+	const char *parameters[2] = { quoted, key->list };
 	PGresult *result = ferry_exec_params(conn,
 	    "SELECT EXISTS (SELECT FROM pg_index i"
 	    "  WHERE i.indrelid = to_regclass($1) AND i.indisunique"
@@ -226,20 +248,14 @@ check_unique_key(PGconn *conn, const char *table, const char *quoted,
 	    "           FROM pg_attribute a WHERE a.attrelid = i.indrelid"
 	    "            AND a.attnum = ANY (i.indkey::int2[]))"
 	    "      = (SELECT array_agg(k ORDER BY k)"
-	    "           FROM unnest(string_to_array($2, E'\\x1f')) k))",
+	    "           FROM unnest(string_to_array($2, ',')) k))",
 	    2, parameters);
 	bool found = strcmp(PQgetvalue(result, 0, 0), "t") == 0;
 
 	PQclear(result);
-	if (!found) {
-		char *shown = ferry_strdup(key);
-
-		for (char *c = shown; *c != '\0'; c++)
-			if (*c == '\x1f')
-				*c = ',';
+	if (!found)
 		ferry_die(FERRY_EXIT_DATABASE, "%s has no unique index on (%s): "
-		    "the key must be one for ON CONFLICT", table, shown);
-	}
+		    "the key must be one for ON CONFLICT", table, key->list);
 }
 
 /* Appends the header's columns, quoted: "a", "b" (with prefix each). */
@@ -255,21 +271,6 @@ append_columns(struct buffer *sql, const struct csv_row *header,
 	}
 }
 
-static bool
-is_key_column(const char *key, const char *name)
-{
-	size_t length = strlen(name);
-
-	for (const char *at = key; at != NULL; at = strchr(at, '\x1f')) {
-		if (*at == '\x1f')
-			at++;
-		if (strncmp(at, name, length) == 0 &&
-		    (at[length] == '\0' || at[length] == '\x1f'))
-			return true;
-	}
-	return false;
-}
-
 /*
  * Checks the header against the table, makes the temporary table, and
  * builds the batch's COPY and INSERT statements.
@@ -280,7 +281,7 @@ prepare(struct load *load, char **copy_sql, char **insert_sql)
 	const struct options *options = &load->options;
 	char *table = ferry_quote_table(options->table);
 	struct buffer copy = BUFFER_INIT, insert = BUFFER_INIT;
-	char *key = NULL;
+	struct key key = { NULL, NULL, NULL, 0 };
 	int column_count;
 	char **columns = table_columns(load->conn, options->table, table,
 	    &column_count);
@@ -316,21 +317,12 @@ prepare(struct load *load, char **copy_sql, char **insert_sql)
 		return;
 	}
 
-	key = key_columns(load->conn, options, table);
-	for (const char *at = key; at != NULL; at = strchr(at + 1, '\x1f')) {
-		const char *name = *at == '\x1f' ? at + 1 : at;
-		size_t length = strcspn(name, "\x1f");
-		bool found = false;
-
-		for (size_t i = 0; i < load->header->count; i++)
-			if (load->header->fields[i].length == length &&
-			    memcmp(load->header->fields[i].value, name, length) == 0)
-				found = true;
-		if (!found)
-			ferry_die(FERRY_EXIT_USAGE, "key column %.*s is not in "
-			    "the input's header", (int)length, name);
-	}
-	check_unique_key(load->conn, options->table, table, key);
+	key_columns(load->conn, options, table, &key);
+	for (size_t i = 0; i < key.count; i++)
+		if (csv_header_index(load->header, key.names[i]) < 0)
+			ferry_die(FERRY_EXIT_USAGE, "key column %s is not in "
+			    "the input's header", key.names[i]);
+	check_unique_key(load->conn, options->table, table, &key);
 
 	/* Temporary rows stay in memory up to this size. */
 	ferry_exec_command(load->conn, "SET temp_buffers = '64MB'");
@@ -355,13 +347,10 @@ prepare(struct load *load, char **copy_sql, char **insert_sql)
 	/* The rows numbered [$1, $2) of the piece, in input order. */
 	buffer_append_string(&insert, " FROM pg_temp.ferry_batch WHERE "
 	    "ferry_row >= $1 AND ferry_row < $2 ORDER BY ferry_row ON CONFLICT (");
-	for (const char *at = key; at != NULL; at = strchr(at + 1, '\x1f')) {
-		const char *name = *at == '\x1f' ? at + 1 : at;
-		char *part = strndup(name, strcspn(name, "\x1f"));
-		char *quoted = ferry_quote_identifier(part);
+	for (size_t i = 0; i < key.count; i++) {
+		char *quoted = ferry_quote_identifier(key.names[i]);
 
-		buffer_printf(&insert, "%s%s", at == key ? "" : ", ", quoted);
-		free(part);
+		buffer_printf(&insert, "%s%s", i > 0 ? ", " : "", quoted);
 		free(quoted);
 	}
 	buffer_append_string(&insert, ")");
@@ -377,7 +366,7 @@ prepare(struct load *load, char **copy_sql, char **insert_sql)
 			const char *comma = changed.length > 0 ? ", " : "";
 			char *quoted;
 
-			if (is_key_column(key, name))
+			if (is_key_column(&key, name))
 				continue;
 			quoted = ferry_quote_identifier(name);
 			buffer_printf(&changed, "%s%s = EXCLUDED.%s", comma,
@@ -400,7 +389,9 @@ prepare(struct load *load, char **copy_sql, char **insert_sql)
 		buffer_free(&new);
 	}
 	*insert_sql = buffer_terminate(&insert);
-	free(key);
+	free(key.storage);
+	free(key.names);
+	free(key.list);
 	free(table);
 }
 
