@@ -1,11 +1,16 @@
 /*
  * A batch is one transaction.  Its rows stream into COPY as they are
- * read, and into a spool file beside it.  When the server refuses the
- * batch, it is re-sent in pieces from the spool, each under a savepoint,
- * until the refused rows are isolated: a COPY error that names its input
- * line cuts the piece there at once; any other error halves it.  The
- * refused rows become rejects with the server's message, and the rest of
- * the batch is applied.
+ * read, and into a spool file beside it as CSV.  Where every column has a
+ * binary encoder (lib/copy_binary.h), this first attempt sends the rows
+ * in binary, so that the server parses no text; a row with a value not in
+ * its canonical form ends the binary COPY, and the rest of the batch goes
+ * as CSV in a second COPY under the same savepoint.  When the server
+ * refuses the batch, it is re-sent as CSV in pieces from the spool, each
+ * under a savepoint, until the refused rows are isolated: a COPY error
+ * that names its input line cuts the piece there at once; any other error
+ * halves it.  The refused rows become rejects with the server's message
+ * (CSV COPY's, whichever format was refused first), and the rest of the
+ * batch is applied.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,12 +45,23 @@ open_spool(void)
 
 void
 batch_init(struct batch *batch, PGconn *conn, enum load_mode mode,
-    const char *copy_sql, const char *insert_sql, size_t limit)
+    const char *copy_sql, const char *insert_sql,
+    const enum copy_encoding *encodings, size_t limit)
 {
+	struct buffer sql = BUFFER_INIT;
+
 	memset(batch, 0, sizeof(*batch));
 	batch->conn = conn;
 	batch->mode = mode;
-	batch->copy_sql = copy_sql;
+	buffer_printf(&sql, "%s (FORMAT csv)", copy_sql);
+	batch->csv_sql = buffer_terminate(&sql);
+	if (encodings != NULL) {
+		struct buffer binary_sql = BUFFER_INIT;
+
+		buffer_printf(&binary_sql, "%s (FORMAT binary)", copy_sql);
+		batch->binary_sql = buffer_terminate(&binary_sql);
+	}
+	batch->encodings = encodings;
 	batch->insert_sql = insert_sql;
 	batch->spool_fd = open_spool();
 	batch->limit = limit;
@@ -54,9 +70,14 @@ batch_init(struct batch *batch, PGconn *conn, enum load_mode mode,
 	batch->records = ferry_malloc(limit * sizeof(*batch->records));
 	batch->rejects = ferry_malloc(limit * sizeof(*batch->rejects));
 	buffer_reserve(&batch->pending, SEND_AT * 2);
+	if (encodings != NULL)
+		buffer_reserve(&batch->binary, SEND_AT * 2);
 }
 
-/* Spools and sends what is pending (the first attempt only). */
+/*
+ * Spools the pending CSV rows, and sends what the first attempt's COPY
+ * has not had yet: the binary tuples, or the same CSV rows.
+ */
 static void
 send_pending(struct batch *batch)
 {
@@ -77,33 +98,89 @@ send_pending(struct batch *batch)
 		left -= (size_t)written;
 		at += written;
 	}
-	copy_in_send(batch->conn, batch->pending.data, batch->pending.length);
+	if (batch->sending == SEND_BINARY)
+		copy_in_send(batch->conn, batch->binary.data,
+		    batch->binary.length);
+	else if (batch->sending == SEND_CSV)
+		copy_in_send(batch->conn, batch->pending.data,
+		    batch->pending.length);
 	batch->pending.length = 0;
+	batch->binary.length = 0;
 }
 
 void
 batch_begin(struct batch *batch)
 {
-	ferry_exec_command(batch->conn, "BEGIN; SAVEPOINT piece");
+	/* ferry-load --fresh holds one transaction around every batch. */
+	ferry_exec_command(batch->conn,
+	    PQtransactionStatus(batch->conn) == PQTRANS_INTRANS ?
+	    "SAVEPOINT piece" : "BEGIN; SAVEPOINT piece");
 	batch->in_transaction = true;
-	copy_in_start(batch->conn, batch->copy_sql);
-	batch->in_copy = true;
 	batch->count = 0;
 	batch->offsets[0] = 0;
+	batch->binary_rows = 0;
+	if (batch->encodings != NULL) {
+		copy_in_start(batch->conn, batch->binary_sql);
+		copy_binary_header(&batch->binary);
+		batch->sending = SEND_BINARY;
+	} else {
+		copy_in_start(batch->conn, batch->csv_sql);
+		batch->sending = SEND_CSV;
+	}
+	batch->in_copy = true;
+}
+
+static unsigned long long count_of(const PGresult *, int);
+
+/*
+ * The first attempt's binary COPY ends before a row it cannot encode, and
+ * the rest of the batch follows as CSV in the same savepoint (skip and
+ * upsert number the rows in COPY order, so the input's order stays).
+ * When the server refused the binary COPY, the rest is only spooled: the
+ * whole batch is re-sent as CSV at batch_finish.
+ */
+static void
+switch_to_csv(struct batch *batch)
+{
+	PGresult *result;
+
+	copy_binary_trailer(&batch->binary);
+	send_pending(batch);
+	result = copy_in_end(batch->conn, NULL);
+	batch->in_copy = false;
+	if (PQresultStatus(result) != PGRES_COMMAND_OK) {
+		batch->refused = result;
+		batch->sending = SEND_NOTHING;
+		return;
+	}
+	if (batch->insert_sql == NULL)
+		batch->batch_counts.inserted += count_of(result, -1);
+	PQclear(result);
+	copy_in_start(batch->conn, batch->csv_sql);
+	batch->in_copy = true;
+	batch->sending = SEND_CSV;
 }
 
 void
 batch_add(struct batch *batch, const struct csv_row *row)
 {
-	size_t before = batch->pending.length;
+	size_t before;
 
+	if (batch->sending == SEND_BINARY) {
+		if (copy_binary_row(&batch->binary, batch->encodings,
+		    row->fields, row->count))
+			batch->binary_rows++;
+		else
+			switch_to_csv(batch);
+	}
+	before = batch->pending.length;
 	batch->lines[batch->count] = row->line;
 	batch->records[batch->count] = row->record;
 	csv_append_row(&batch->pending, row->fields, row->count);
 	batch->count++;
 	batch->offsets[batch->count] = batch->offsets[batch->count - 1] +
 	    (off_t)(batch->pending.length - before);
-	if (batch->pending.length >= SEND_AT)
+	if (batch->pending.length >= SEND_AT || batch->binary.length >= SEND_AT)
 		send_pending(batch);
 }
 
@@ -305,15 +382,78 @@ add_reject(struct batch *batch, size_t row, const PGresult *error)
 	batch->batch_counts.rejected++;
 }
 
-/* The input line COPY's error names ("COPY t, line 3, column x: ..."),
- * counted from 1 within the piece; 0 when it names none. */
+/*
+ * The input line COPY's error names ("COPY t, line 3, column x: ..."),
+ * counted from 1 within the piece; 0 when it names none.  Only COPY's own
+ * context line counts: an input function's may name a line of the value
+ * ("JSON data, line 1: {bad").
+ */
 static unsigned long
 copy_error_line(const PGresult *error)
 {
 	const char *context = PQresultErrorField(error, PG_DIAG_CONTEXT);
-	const char *at = context != NULL ? strstr(context, ", line ") : NULL;
 
-	return at != NULL ? strtoul(at + strlen(", line "), NULL, 10) : 0;
+	while (context != NULL && *context != '\0') {
+		const char *end = strchr(context, '\n');
+		size_t length = end != NULL ? (size_t)(end - context) :
+		    strlen(context);
+		const char *at = memmem(context, length, ", line ", 7);
+
+		if (strncmp(context, "COPY ", 5) == 0 && at != NULL)
+			return strtoul(at + 7, NULL, 10);
+		context = end != NULL ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+/*
+ * The row of the piece [first, end) that a COPY error's line names.  The
+ * server counts physical lines: a record's line is its last one, and the
+ * line ends inside its quoted fields count too, except in the COPY's first
+ * record, read before the server knows which character ends a line (there
+ * only a carriage return counts; PostgreSQL's CopyReadLineText).  Rows are
+ * spooled as CSV, each ending in its one unquoted "\n".  end when the line
+ * is past the piece.
+ */
+static size_t
+row_of_line(struct batch *batch, size_t first, size_t end, unsigned long line)
+{
+	char chunk[SEND_AT];
+	off_t chunk_at = 0, chunk_end = 0;	/* the spool bytes in chunk */
+	unsigned long last = 0;		/* the last line of the rows before */
+
+	for (size_t row = first; row < end; row++) {
+		off_t at = batch->offsets[row];
+		unsigned long counted = 0;
+		char counts = row == first ? '\r' : '\n';
+
+		while (at < batch->offsets[row + 1]) {
+			off_t stop;
+
+			if (at >= chunk_end) {
+				size_t want = (size_t)(batch->offsets[end] - at);
+				ssize_t got = pread(batch->spool_fd, chunk,
+				    want < sizeof(chunk) ? want : sizeof(chunk), at);
+
+				if (got < 0 && errno == EINTR)
+					continue;
+				if (got <= 0)
+					ferry_die_errno(FERRY_EXIT_IO,
+					    "spool file: read");
+				chunk_at = at;
+				chunk_end = at + got;
+			}
+			stop = batch->offsets[row + 1] < chunk_end ?
+			    batch->offsets[row + 1] : chunk_end;
+			for (; at < stop; at++)
+				counted += chunk[at - chunk_at] == counts;
+		}
+		/* The first row's own "\n" is not a carriage return. */
+		last += row == first ? counted + 1 : counted;
+		if (last >= line)
+			return row;
+	}
+	return end;
 }
 
 static void isolate(struct batch *, size_t, size_t, PGresult *);
@@ -327,7 +467,7 @@ try_piece(struct batch *batch, size_t first, size_t end)
 	if (first >= end)
 		return;
 	ferry_exec_command(batch->conn, "SAVEPOINT piece");
-	copy_in_start(batch->conn, batch->copy_sql);
+	copy_in_start(batch->conn, batch->csv_sql);
 	batch->in_copy = true;
 	resend(batch, first, end);
 	if (!end_piece(batch, first, end, &error)) {
@@ -341,12 +481,11 @@ static void
 isolate(struct batch *batch, size_t first, size_t end, PGresult *error)
 {
 	unsigned long line = copy_error_line(error);
+	size_t bad = line >= 1 ? row_of_line(batch, first, end, line) : end;
 
 	if (end - first == 1) {
 		add_reject(batch, first, error);
-	} else if (line >= 1 && line <= end - first) {
-		size_t bad = first + line - 1;
-
+	} else if (bad < end) {
 		add_reject(batch, bad, error);
 		try_piece(batch, first, bad);
 		try_piece(batch, bad + 1, end);
@@ -366,19 +505,56 @@ by_row(const void *a, const void *b)
 	return (left->row > right->row) - (left->row < right->row);
 }
 
+/*
+ * The first attempt's binary COPY refused the batch.  It goes again as
+ * CSV, so that every reject carries the message CSV COPY gives it, as
+ * without binary.  A row the error names (counted from the binary COPY's
+ * first row, the batch's) is tried alone, after the rows before it and
+ * before the rows after it; without one, the whole batch is tried again.
+ */
+static void
+retry_as_csv(struct batch *batch, const PGresult *error)
+{
+	unsigned long line = copy_error_line(error);
+
+	if (line < 1 || line > batch->binary_rows) {
+		try_piece(batch, 0, batch->count);
+		return;
+	}
+	try_piece(batch, 0, line - 1);
+	try_piece(batch, line - 1, line);
+	try_piece(batch, line, batch->count);
+}
+
 void
 batch_finish(struct batch *batch)
 {
-	PGresult *error;
+	PGresult *error = batch->refused;
+	bool binary_refused = error != NULL || batch->sending == SEND_BINARY;
 
-	if (batch->pending.length > 0)
-		send_pending(batch);
-	if (!end_piece(batch, 0, batch->count, &error)) {
-		isolate(batch, 0, batch->count, error);
-		PQclear(error);
-		qsort(batch->rejects, batch->reject_count,
-		    sizeof(*batch->rejects), by_row);
+	if (batch->sending == SEND_BINARY)
+		copy_binary_trailer(&batch->binary);
+	send_pending(batch);
+	if (error != NULL)
+		ferry_exec_command(batch->conn,
+		    "ROLLBACK TO SAVEPOINT piece; RELEASE SAVEPOINT piece");
+	else if (end_piece(batch, 0, batch->count, &error))
+		return;
+	batch->refused = NULL;
+	/* Nothing of the first attempt stays, nor counts. */
+	memset(&batch->batch_counts, 0, sizeof(batch->batch_counts));
+	if (binary_refused) {
+		retry_as_csv(batch, error);
+	} else {
+		/* CSV COPY refused the rows after the binary ones (all of
+		 * them without binary), naming lines from its first row;
+		 * the binary rows, rolled back with it, go again first. */
+		try_piece(batch, 0, batch->binary_rows);
+		isolate(batch, batch->binary_rows, batch->count, error);
 	}
+	PQclear(error);
+	qsort(batch->rejects, batch->reject_count, sizeof(*batch->rejects),
+	    by_row);
 }
 
 void
@@ -403,6 +579,9 @@ batch_clear(struct batch *batch)
 	batch->count = 0;
 	batch->in_transaction = false;
 	batch->pending.length = 0;
+	batch->binary.length = 0;
+	PQclear(batch->refused);
+	batch->refused = NULL;
 	memset(&batch->batch_counts, 0, sizeof(batch->batch_counts));
 }
 

@@ -11,12 +11,20 @@
 #include <libpq-fe.h>
 
 #include "buffer.h"
+#include "copy_binary.h"
 #include "csv_read.h"
 
 enum load_mode {
 	MODE_COPY,	/* COPY straight into the table */
 	MODE_SKIP,	/* COPY into a temporary table, INSERT ... DO NOTHING */
 	MODE_UPSERT,	/* the same, DO UPDATE where a row changed */
+};
+
+/* --format: how the first attempt of each batch is sent. */
+enum load_format {
+	FORMAT_AUTO,	/* binary when every column has an encoder, else CSV */
+	FORMAT_CSV,
+	FORMAT_BINARY,
 };
 
 /* The counts of DESIGN.md, for one run. */
@@ -39,12 +47,15 @@ struct reject {
 /*
  * One batch: its rows are encoded as CSV into the spool file (0600,
  * unlinked) as they are sent, so that a refused batch can be re-sent in
- * pieces without being held in memory.
+ * pieces without being held in memory.  The first attempt sends them in
+ * binary where it can (batch.c).
  */
 struct batch {
 	PGconn *conn;
 	enum load_mode mode;
-	const char *copy_sql;	/* COPY ... FROM STDIN for the first step */
+	char *csv_sql;		/* COPY ... FROM STDIN (FORMAT csv) */
+	char *binary_sql;	/* the same (FORMAT binary), or NULL */
+	const enum copy_encoding *encodings;	/* one per column; NULL: CSV */
 	const char *insert_sql;	/* skip/upsert: temp table -> table, or NULL */
 	int spool_fd;
 	size_t limit;		/* --batch-rows */
@@ -52,7 +63,16 @@ struct batch {
 	off_t *offsets;		/* count + 1 row starts in the spool */
 	unsigned long *lines;	/* each row's input line */
 	unsigned long *records;	/* each row's record number */
-	struct buffer pending;	/* encoded rows not yet sent or spooled */
+	struct buffer pending;	/* CSV rows not yet spooled (nor sent) */
+	struct buffer binary;	/* binary tuples not yet sent */
+	enum {
+		SEND_CSV,	/* the first attempt's COPY is CSV */
+		SEND_BINARY,	/* it is binary */
+		SEND_NOTHING,	/* it was refused: rows are only spooled */
+	} sending;
+	size_t binary_rows;	/* rows [0, binary_rows) went in binary */
+	PGresult *refused;	/* the binary COPY, refused when it ended
+				 * before the batch did, or NULL */
 	struct reject *rejects;
 	size_t reject_count;
 	struct load_counts batch_counts;	/* of the batch in flight */
@@ -61,8 +81,14 @@ struct batch {
 	bool row_index;		/* ferry_batch has an index on ferry_row */
 };
 
+/*
+ * copy_sql is COPY ... FROM STDIN without options: the batch adds the
+ * format.  encodings (header order, kept by the caller) make the first
+ * attempts binary; NULL keeps them CSV.
+ */
 void batch_init(struct batch *batch, PGconn *conn, enum load_mode mode,
-    const char *copy_sql, const char *insert_sql, size_t limit);
+    const char *copy_sql, const char *insert_sql,
+    const enum copy_encoding *encodings, size_t limit);
 /* Opens the batch's transaction and its COPY. */
 void batch_begin(struct batch *batch);
 /* Adds a row: spooled and sent. */

@@ -4,14 +4,16 @@
  *
  *   ferry-load [-d CONNINFO] -t TABLE [--mode copy|skip|upsert]
  *              [--key COLS] [--batch-rows N] [--rejects FILE]
- *              [--max-rejects N] [--summary FILE] [--progress] [FILE]
+ *              [--max-rejects N] [--summary FILE] [--progress]
+ *              [--fresh] [--format csv|binary|auto] [FILE]
  *
  * Columns come from the header.  Each batch is one transaction: copy mode
  * copies into the table; skip (the default) copies into a temporary table
  * and inserts with ON CONFLICT (key) DO NOTHING, so a re-run after any
  * crash finishes the table with nothing doubled; upsert updates the rows
  * that changed.  Refused rows go to --rejects with the server's message
- * and the rest commits.
+ * and the rest commits.  --fresh loads an empty table in one transaction,
+ * its indexes dropped first and built again after the rows (fresh.c).
  */
 #include <getopt.h>
 #include <limits.h>
@@ -25,6 +27,7 @@
 #include "csv_read.h"
 #include "csv_write.h"
 #include "error.h"
+#include "fresh.h"
 #include "json.h"
 #include "load.h"
 #include "output_file.h"
@@ -34,12 +37,14 @@ struct options {
 	const char *conninfo;	/* -d, or NULL for libpq's environment */
 	const char *table;	/* -t */
 	enum load_mode mode;	/* --mode */
+	enum load_format format;	/* --format */
 	const char *key;	/* --key COLS, or NULL: the primary key */
 	size_t batch_rows;	/* --batch-rows */
 	const char *rejects;	/* --rejects FILE */
 	unsigned long long max_rejects;	/* --max-rejects, or ULLONG_MAX */
 	const char *summary;	/* --summary FILE */
 	bool progress;		/* --progress */
+	bool fresh;		/* --fresh */
 	const char *input;	/* FILE, or "-" */
 };
 
@@ -64,6 +69,8 @@ struct load {
 	struct reject_kind kinds[REJECT_KINDS];	/* committed rejects by kind */
 	size_t kind_count;
 	struct progress progress;
+	struct fresh fresh;		/* --fresh: the indexes to build again */
+	bool fresh_transaction;		/* --fresh: its one transaction is open */
 };
 
 static void
@@ -93,7 +100,8 @@ usage(void)
 	fprintf(stderr,
 	    "usage: ferry-load [-d CONNINFO] -t TABLE [--mode copy|skip|upsert]\n"
 	    "                  [--key COLS] [--batch-rows N] [--rejects FILE]\n"
-	    "                  [--max-rejects N] [--summary FILE] [--progress] [FILE]\n");
+	    "                  [--max-rejects N] [--summary FILE] [--progress]\n"
+	    "                  [--fresh] [--format csv|binary|auto] [FILE]\n");
 	exit(FERRY_EXIT_USAGE);
 }
 
@@ -124,6 +132,8 @@ parse_options(int argc, char **argv, struct options *options)
 		{ "max-rejects", required_argument, NULL, 'x' },
 		{ "summary", required_argument, NULL, 's' },
 		{ "progress", no_argument, NULL, 'p' },
+		{ "fresh", no_argument, NULL, 'f' },
+		{ "format", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -163,6 +173,18 @@ parse_options(int argc, char **argv, struct options *options)
 			break;
 		case 's': options->summary = optarg; break;
 		case 'p': options->progress = true; break;
+		case 'f': options->fresh = true; break;
+		case 'F':
+			if (strcmp(optarg, "auto") == 0)
+				options->format = FORMAT_AUTO;
+			else if (strcmp(optarg, "csv") == 0)
+				options->format = FORMAT_CSV;
+			else if (strcmp(optarg, "binary") == 0)
+				options->format = FORMAT_BINARY;
+			else
+				ferry_die(FERRY_EXIT_USAGE, "--format %s: expected "
+				    "csv, binary or auto", optarg);
+			break;
 		default: usage();
 		}
 	}
@@ -308,10 +330,18 @@ prepare(struct load *load, char **copy_sql, char **insert_sql)
 	free(columns);
 
 	*insert_sql = NULL;
-	if (options->mode == MODE_COPY) {
+	if (options->fresh && options->key != NULL) {
+		/* The idempotency key a later skip re-run needs must exist. */
+		key_columns(load->conn, options, table, &key);
+		check_unique_key(load->conn, options->table, table, &key);
+		free(key.storage);
+		free(key.names);
+		free(key.list);
+	}
+	if (options->mode == MODE_COPY || options->fresh) {
 		buffer_printf(&copy, "COPY %s (", table);
 		append_columns(&copy, load->header, "");
-		buffer_append_string(&copy, ") FROM STDIN (FORMAT csv)");
+		buffer_append_string(&copy, ") FROM STDIN");	/* batch adds the format */
 		*copy_sql = buffer_terminate(&copy);
 		free(table);
 		return;
@@ -335,7 +365,7 @@ prepare(struct load *load, char **copy_sql, char **insert_sql)
 	buffer_reset(&copy);
 	buffer_append_string(&copy, "COPY pg_temp.ferry_batch (");
 	append_columns(&copy, load->header, "");
-	buffer_append_string(&copy, ") FROM STDIN (FORMAT csv)");
+	buffer_append_string(&copy, ") FROM STDIN");
 	*copy_sql = buffer_terminate(&copy);
 
 	if (options->mode == MODE_UPSERT)
@@ -393,6 +423,43 @@ prepare(struct load *load, char **copy_sql, char **insert_sql)
 	free(key.names);
 	free(key.list);
 	free(table);
+}
+
+/*
+ * --format: the encodings of the header's columns for binary COPY (auto:
+ * when every column's type has an encoder), or NULL for CSV.  Said once
+ * under --progress; --format binary with a column no encoder takes is
+ * exit 2.
+ */
+static enum copy_encoding *
+choose_format(struct load *load)
+{
+	const struct options *options = &load->options;
+	enum copy_encoding *encodings;
+	char *table, reason[512];
+	bool encodable;
+
+	if (options->format == FORMAT_CSV) {
+		if (options->progress)
+			ferry_warn("%s: CSV COPY (--format csv)", options->table);
+		return NULL;
+	}
+	table = ferry_quote_table(options->table);
+	encodings = ferry_malloc(load->header->count * sizeof(*encodings));
+	encodable = copy_binary_encodings(load->conn, table, load->header,
+	    encodings, reason, sizeof(reason));
+	free(table);
+	if (encodable) {
+		if (options->progress)
+			ferry_warn("%s: binary COPY", options->table);
+		return encodings;
+	}
+	free(encodings);
+	if (options->format == FORMAT_BINARY)
+		ferry_die(FERRY_EXIT_USAGE, "--format binary: %s", reason);
+	if (options->progress)
+		ferry_warn("%s: CSV COPY (%s)", options->table, reason);
+	return NULL;
 }
 
 static void
@@ -482,6 +549,8 @@ write_summary(struct load *load, const char *status)
 	    strlen(load->options.table));
 	buffer_append_string(&json, ", \"status\": ");
 	json_append_string(&json, status, strlen(status));
+	buffer_printf(&json, ", \"format\": \"%s\"",
+	    load->batch.encodings != NULL ? "binary" : "csv");
 	buffer_printf(&json, ", \"read\": %llu, \"inserted\": %llu, "
 	    "\"skipped\": %llu, \"updated\": %llu, \"rejected\": %llu, "
 	    "\"seconds\": %.3f, \"rejected_by_reason\": {", counts->read,
@@ -501,6 +570,18 @@ write_summary(struct load *load, const char *status)
 	buffer_free(&json);
 }
 
+/* --fresh failed: its one transaction is rolled back, nothing inserted. */
+static void
+fresh_rollback(struct load *load)
+{
+	if (!load->fresh_transaction)
+		return;
+	if (PQtransactionStatus(load->conn) != PQTRANS_IDLE)	/* batch_abort may have */
+		PQclear(PQexec(load->conn, "ROLLBACK"));
+	load->fresh_transaction = false;
+	load->counts.inserted = 0;
+}
+
 /* On any fatal error: abort the COPY in flight, roll the batch back,
  * keep the rejects of committed batches, report what was committed. */
 static void
@@ -510,6 +591,7 @@ on_die(void *argument)
 
 	if (load->batch.in_transaction)
 		batch_abort(&load->batch, "ferry-load failed");
+	fresh_rollback(load);
 	if (load->rejects != NULL) {
 		load->rejects = NULL;	/* the writer's buffer was flushed */
 		output_file_commit(&load->rejects_file);
@@ -532,12 +614,15 @@ commit_batch(struct load *load)
 		    "--max-rejects %llu: the last batch was rolled back",
 		    load->options.max_rejects);
 		batch_abort(batch, NULL);
+		fresh_rollback(load);
 		close_rejects(load);
 		write_summary(load, message);
 		ferry_forget_on_die(on_die, load);
 		ferry_die(FERRY_EXIT_DIFFERENCE, "%s", message);
 	}
-	ferry_exec_command(load->conn, "COMMIT");
+	/* --fresh commits once, after its indexes are built again. */
+	if (!load->fresh_transaction)
+		ferry_exec_command(load->conn, "COMMIT");
 	batch->in_transaction = false;
 	counts->inserted += batch->batch_counts.inserted;
 	counts->skipped += batch->batch_counts.skipped;
@@ -564,11 +649,19 @@ main(int argc, char **argv)
 	load.conn = ferry_connect(load.options.conninfo);
 	prepare(&load, &copy_sql, &insert_sql);
 	batch_init(&load.batch, load.conn, load.options.mode, copy_sql,
-	    insert_sql, load.options.batch_rows);
+	    insert_sql, choose_format(&load), load.options.batch_rows);
 	open_rejects(&load);
 	ferry_on_die(on_die, &load);
 	progress_init(&load.progress, load.options.table, load.options.progress,
 	    0);
+	if (load.options.fresh) {
+		char *table = ferry_quote_table(load.options.table);
+
+		ferry_exec_command(load.conn, "BEGIN");
+		load.fresh_transaction = true;
+		fresh_begin(load.conn, load.options.table, table, &load.fresh);
+		free(table);
+	}
 
 	while ((got = csv_reader_next(load.reader, &row)) > 0) {
 		if (!load.batch.in_transaction)
@@ -583,6 +676,7 @@ main(int argc, char **argv)
 	if (got < 0) {
 		/* Nothing of the batch in flight commits. */
 		batch_abort(&load.batch, csv_reader_error(load.reader));
+		fresh_rollback(&load);
 		close_rejects(&load);
 		write_summary(&load, "aborted: malformed input");
 		ferry_forget_on_die(on_die, &load);
@@ -590,6 +684,15 @@ main(int argc, char **argv)
 	}
 	if (load.batch.in_transaction)
 		commit_batch(&load);
+	if (load.fresh_transaction) {
+		char *table = ferry_quote_table(load.options.table);
+
+		fresh_finish(load.conn, load.options.table, table, &load.fresh);
+		ferry_exec_command(load.conn, "COMMIT");
+		load.fresh_transaction = false;
+		fresh_free(&load.fresh);
+		free(table);
+	}
 	progress_finish(&load.progress, load.counts.read,
 	    csv_reader_bytes(load.reader));
 	ferry_forget_on_die(on_die, &load);
