@@ -24,6 +24,11 @@ TABLE=$(basename "$0")		# a script is named after its target table
 MAPS=${MAPS:-$STAGE/maps}	# the .map files tables build for later ones
 VALUES=$(cd "$(dirname "$0")/../values" && pwd)	# code -> value CSV files
 mkdir -p "$MAPS"
+# pipelines/migrate --fresh: a table's own load is ferry-load --fresh (an
+# empty table loaded in one transaction, its indexes built after its rows);
+# a part that adds to a table loaded before (technicians' profiles) is not.
+FRESH=
+if [ "${FERRY_LOAD_FRESH:-0}" = 1 ]; then FRESH=--fresh; fi
 
 # A script may load another table first, as a part of its own (technicians
 # completes profiles): in a subshell, TABLE names the part (its staged

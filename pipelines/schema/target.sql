@@ -15,11 +15,14 @@
 -- parsed value, or NULL where the text is empty or not JSON.  Nothing is
 -- lost and nothing is rejected for malformed JSON.
 --
--- The file has two parts.  The first creates types, functions and tables
--- with their primary keys, NOT NULL, CHECK and defaults; the second, after
--- the line "-- ferry: constraints", adds the UNIQUE and FOREIGN KEY
+-- The file has three parts.  The first creates types, functions and
+-- tables with their primary keys, NOT NULL, CHECK and defaults; the
+-- second, after the line "-- ferry: constraints", adds the UNIQUE
+-- constraints; the third, after "-- ferry: foreign keys", the FOREIGN KEY
 -- constraints.  Loading the whole file gives the complete schema; a bulk
--- loader may run the first part, COPY the data, then run the second.
+-- loader may run the first two parts, load the data, then run the third
+-- (pipelines/migrate --fresh does, with ferry-load --fresh rebuilding each
+-- table's keys after its rows).
 -- Load it in one transaction: psql -1 -v ON_ERROR_STOP=1 -f target.sql.
 -- PostgreSQL 13 or later (gen_random_uuid is built in).
 
@@ -637,114 +640,110 @@ CREATE TABLE template_view_roles (
 );
 
 -- ferry: constraints
--- Keys and foreign keys.  Each legacy key is the `--key` of its load.
+-- Keys: the UNIQUE constraints.  Each legacy key is the `--key` of its
+-- load.  A bulk load may drop and rebuild them (ferry-load --fresh).
 
 ALTER TABLE teams ADD UNIQUE (legacy_group_id);
-ALTER TABLE categories ADD UNIQUE (legacy_category_id),
-	ADD FOREIGN KEY (parent_id) REFERENCES categories (id);
+ALTER TABLE categories ADD UNIQUE (legacy_category_id);
 ALTER TABLE offices ADD UNIQUE (legacy_office_id);
 ALTER TABLE profiles ADD UNIQUE (legacy_user_id),
 	ADD UNIQUE (legacy_patient_id);
-ALTER TABLE roles ADD UNIQUE (legacy_role_id),
-	ADD FOREIGN KEY (team_id) REFERENCES teams (id);
-
+ALTER TABLE roles ADD UNIQUE (legacy_role_id);
 ALTER TABLE doctors ADD UNIQUE (legacy_user_id),
 	ADD UNIQUE (profile_id),
-	ADD UNIQUE (doctor_number),
-	ADD FOREIGN KEY (profile_id) REFERENCES profiles (id),
-	ADD FOREIGN KEY (primary_office_id) REFERENCES offices (id);
+	ADD UNIQUE (doctor_number);
 ALTER TABLE doctor_offices ADD UNIQUE (legacy_office_doctor_id),
-	ADD UNIQUE (doctor_id, office_id),
-	ADD FOREIGN KEY (doctor_id) REFERENCES doctors (id),
-	ADD FOREIGN KEY (office_id) REFERENCES offices (id);
-
+	ADD UNIQUE (doctor_id, office_id);
 ALTER TABLE patients ADD UNIQUE (legacy_patient_id),
 	ADD UNIQUE (profile_id),
-	ADD UNIQUE (patient_number),
-	ADD FOREIGN KEY (profile_id) REFERENCES profiles (id),
-	ADD FOREIGN KEY (primary_doctor_id) REFERENCES doctors (id),
-	ADD FOREIGN KEY (assigned_office_id) REFERENCES offices (id);
+	ADD UNIQUE (patient_number);
 ALTER TABLE cases ADD UNIQUE (legacy_patient_id),
-	ADD UNIQUE (case_number),
-	ADD FOREIGN KEY (patient_id) REFERENCES patients (id),
-	ADD FOREIGN KEY (primary_doctor_id) REFERENCES doctors (id),
-	ADD FOREIGN KEY (office_id) REFERENCES offices (id);
-
+	ADD UNIQUE (case_number);
 ALTER TABLE products ADD UNIQUE (legacy_product_id);
 ALTER TABLE orders ADD UNIQUE (legacy_instruction_id),
-	ADD UNIQUE (order_number),
-	ADD FOREIGN KEY (patient_id) REFERENCES patients (id),
-	ADD FOREIGN KEY (doctor_id) REFERENCES doctors (id),
-	ADD FOREIGN KEY (office_id) REFERENCES offices (id);
+	ADD UNIQUE (order_number);
 ALTER TABLE order_cases ADD UNIQUE (legacy_instruction_id),
-	ADD UNIQUE (order_id, case_id),
-	ADD FOREIGN KEY (order_id) REFERENCES orders (id) ON DELETE CASCADE,
-	ADD FOREIGN KEY (case_id) REFERENCES cases (id) ON DELETE CASCADE;
-ALTER TABLE order_states ADD UNIQUE (legacy_state_id),
-	ADD FOREIGN KEY (order_id) REFERENCES orders (id),
-	ADD FOREIGN KEY (changed_by) REFERENCES profiles (id);
-
-ALTER TABLE files ADD UNIQUE (legacy_file_id),
-	ADD FOREIGN KEY (order_id) REFERENCES orders (id),
-	ADD FOREIGN KEY (uploaded_by) REFERENCES profiles (id);
+	ADD UNIQUE (order_id, case_id);
+ALTER TABLE order_states ADD UNIQUE (legacy_state_id);
+ALTER TABLE files ADD UNIQUE (legacy_file_id);
 ALTER TABLE order_files ADD UNIQUE (legacy_file_id),
-	ADD UNIQUE (order_id, file_id),
-	ADD FOREIGN KEY (order_id) REFERENCES orders (id),
-	ADD FOREIGN KEY (file_id) REFERENCES files (id);
-
-ALTER TABLE messages ADD UNIQUE (legacy_record_id),
-	ADD FOREIGN KEY (sender_id) REFERENCES profiles (id),
-	ADD FOREIGN KEY (recipient_patient_id) REFERENCES patients (id),
-	ADD FOREIGN KEY (recipient_profile_id) REFERENCES profiles (id);
+	ADD UNIQUE (order_id, file_id);
+ALTER TABLE messages ADD UNIQUE (legacy_record_id);
 ALTER TABLE message_attachments ADD UNIQUE (legacy_record_id, legacy_file_id),
 	ADD UNIQUE (message_id, file_id),
-	ADD UNIQUE (legacy_attachment_id),
-	ADD FOREIGN KEY (message_id) REFERENCES messages (id),
-	ADD FOREIGN KEY (file_id) REFERENCES files (id);
+	ADD UNIQUE (legacy_attachment_id);
+ALTER TABLE projects ADD UNIQUE (legacy_project_id);
+ALTER TABLE treatment_plans ADD UNIQUE (legacy_plan_id);
+ALTER TABLE comments ADD UNIQUE (legacy_comment_id);
+ALTER TABLE treatment_discussions ADD UNIQUE (legacy_comment_id),
+	ADD UNIQUE (comment_id);
+ALTER TABLE case_messages ADD UNIQUE (legacy_comment_id);
+ALTER TABLE technicians ADD UNIQUE (legacy_user_id),
+	ADD UNIQUE (profile_id);
+ALTER TABLE technician_roles ADD UNIQUE (legacy_role_id);
+ALTER TABLE brackets ADD UNIQUE (legacy_bracket_id);
+ALTER TABLE purchases ADD UNIQUE (legacy_payment_id);
+ALTER TABLE templates ADD UNIQUE (legacy_template_id);
+ALTER TABLE template_view_groups ADD UNIQUE (legacy_junction_id),
+	ADD UNIQUE (template_id, team_id);
+ALTER TABLE template_view_roles ADD UNIQUE (legacy_junction_id),
+	ADD UNIQUE (template_id, role_id);
 
-ALTER TABLE projects ADD UNIQUE (legacy_project_id),
-	ADD FOREIGN KEY (creator_id) REFERENCES profiles (id);
-ALTER TABLE treatment_plans ADD UNIQUE (legacy_plan_id),
-	ADD FOREIGN KEY (project_id) REFERENCES projects (id),
+-- ferry: foreign keys
+-- Added after every table is loaded on the fast path (pipelines/migrate
+-- --fresh), which then names the rows that violate one.
+
+ALTER TABLE categories ADD FOREIGN KEY (parent_id) REFERENCES categories (id);
+ALTER TABLE roles ADD FOREIGN KEY (team_id) REFERENCES teams (id);
+ALTER TABLE doctors ADD FOREIGN KEY (profile_id) REFERENCES profiles (id),
+	ADD FOREIGN KEY (primary_office_id) REFERENCES offices (id);
+ALTER TABLE doctor_offices ADD FOREIGN KEY (doctor_id) REFERENCES doctors (id),
+	ADD FOREIGN KEY (office_id) REFERENCES offices (id);
+ALTER TABLE patients ADD FOREIGN KEY (profile_id) REFERENCES profiles (id),
+	ADD FOREIGN KEY (primary_doctor_id) REFERENCES doctors (id),
+	ADD FOREIGN KEY (assigned_office_id) REFERENCES offices (id);
+ALTER TABLE cases ADD FOREIGN KEY (patient_id) REFERENCES patients (id),
+	ADD FOREIGN KEY (primary_doctor_id) REFERENCES doctors (id),
+	ADD FOREIGN KEY (office_id) REFERENCES offices (id);
+ALTER TABLE orders ADD FOREIGN KEY (patient_id) REFERENCES patients (id),
+	ADD FOREIGN KEY (doctor_id) REFERENCES doctors (id),
+	ADD FOREIGN KEY (office_id) REFERENCES offices (id);
+ALTER TABLE order_cases ADD FOREIGN KEY (order_id) REFERENCES orders (id) ON DELETE CASCADE,
+	ADD FOREIGN KEY (case_id) REFERENCES cases (id) ON DELETE CASCADE;
+ALTER TABLE order_states ADD FOREIGN KEY (order_id) REFERENCES orders (id),
+	ADD FOREIGN KEY (changed_by) REFERENCES profiles (id);
+ALTER TABLE files ADD FOREIGN KEY (order_id) REFERENCES orders (id),
+	ADD FOREIGN KEY (uploaded_by) REFERENCES profiles (id);
+ALTER TABLE order_files ADD FOREIGN KEY (order_id) REFERENCES orders (id),
+	ADD FOREIGN KEY (file_id) REFERENCES files (id);
+ALTER TABLE messages ADD FOREIGN KEY (sender_id) REFERENCES profiles (id),
+	ADD FOREIGN KEY (recipient_patient_id) REFERENCES patients (id),
+	ADD FOREIGN KEY (recipient_profile_id) REFERENCES profiles (id);
+ALTER TABLE message_attachments ADD FOREIGN KEY (message_id) REFERENCES messages (id),
+	ADD FOREIGN KEY (file_id) REFERENCES files (id);
+ALTER TABLE projects ADD FOREIGN KEY (creator_id) REFERENCES profiles (id);
+ALTER TABLE treatment_plans ADD FOREIGN KEY (project_id) REFERENCES projects (id),
 	ADD FOREIGN KEY (order_id) REFERENCES orders (id),
 	ADD FOREIGN KEY (patient_id) REFERENCES patients (id),
 	ADD FOREIGN KEY (doctor_id) REFERENCES doctors (id);
-ALTER TABLE comments ADD UNIQUE (legacy_comment_id),
-	ADD FOREIGN KEY (treatment_plan_id) REFERENCES treatment_plans (id),
+ALTER TABLE comments ADD FOREIGN KEY (treatment_plan_id) REFERENCES treatment_plans (id),
 	ADD FOREIGN KEY (author_id) REFERENCES profiles (id),
 	ADD FOREIGN KEY (parent_comment_id) REFERENCES comments (id);
-ALTER TABLE treatment_discussions ADD UNIQUE (legacy_comment_id),
-	ADD UNIQUE (comment_id),
-	ADD FOREIGN KEY (treatment_plan_id) REFERENCES treatment_plans (id),
+ALTER TABLE treatment_discussions ADD FOREIGN KEY (treatment_plan_id) REFERENCES treatment_plans (id),
 	ADD FOREIGN KEY (comment_id) REFERENCES comments (id),
 	ADD FOREIGN KEY (author_id) REFERENCES profiles (id);
-ALTER TABLE case_messages ADD UNIQUE (legacy_comment_id),
-	ADD FOREIGN KEY (case_id) REFERENCES cases (id),
+ALTER TABLE case_messages ADD FOREIGN KEY (case_id) REFERENCES cases (id),
 	ADD FOREIGN KEY (sender_id) REFERENCES profiles (id),
 	ADD FOREIGN KEY (recipient_id) REFERENCES profiles (id);
-
-ALTER TABLE technicians ADD UNIQUE (legacy_user_id),
-	ADD UNIQUE (profile_id),
-	ADD FOREIGN KEY (profile_id) REFERENCES profiles (id);
-ALTER TABLE technician_roles ADD UNIQUE (legacy_role_id),
-	ADD FOREIGN KEY (technician_id) REFERENCES technicians (id),
+ALTER TABLE technicians ADD FOREIGN KEY (profile_id) REFERENCES profiles (id);
+ALTER TABLE technician_roles ADD FOREIGN KEY (technician_id) REFERENCES technicians (id),
 	ADD FOREIGN KEY (role_id) REFERENCES roles (id);
-
-ALTER TABLE brackets ADD UNIQUE (legacy_bracket_id),
-	ADD FOREIGN KEY (project_id) REFERENCES projects (id),
+ALTER TABLE brackets ADD FOREIGN KEY (project_id) REFERENCES projects (id),
 	ADD FOREIGN KEY (created_by) REFERENCES profiles (id);
-ALTER TABLE purchases ADD UNIQUE (legacy_payment_id),
-	ADD FOREIGN KEY (order_id) REFERENCES orders (id),
+ALTER TABLE purchases ADD FOREIGN KEY (order_id) REFERENCES orders (id),
 	ADD FOREIGN KEY (product_id) REFERENCES products (id);
-
-ALTER TABLE templates ADD UNIQUE (legacy_template_id),
-	ADD FOREIGN KEY (category_id) REFERENCES categories (id);
-ALTER TABLE template_view_groups ADD UNIQUE (legacy_junction_id),
-	ADD UNIQUE (template_id, team_id),
-	ADD FOREIGN KEY (template_id) REFERENCES templates (id),
+ALTER TABLE templates ADD FOREIGN KEY (category_id) REFERENCES categories (id);
+ALTER TABLE template_view_groups ADD FOREIGN KEY (template_id) REFERENCES templates (id),
 	ADD FOREIGN KEY (team_id) REFERENCES teams (id);
-ALTER TABLE template_view_roles ADD UNIQUE (legacy_junction_id),
-	ADD UNIQUE (template_id, role_id),
-	ADD FOREIGN KEY (template_id) REFERENCES templates (id),
+ALTER TABLE template_view_roles ADD FOREIGN KEY (template_id) REFERENCES templates (id),
 	ADD FOREIGN KEY (role_id) REFERENCES roles (id);
-
