@@ -125,6 +125,7 @@ fuzz-run: $(FUZZ_TARGETS)
 	done
 
 # Benchmarks print figures; they are not tests.  bench/run [NAME...].
+bench: EXTRA_PACKAGES += time pgcopydb pgloader
 bench: deps all
 	bench/run $(BENCH)
 
