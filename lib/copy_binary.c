@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <uuid/uuid.h>
 
 #include "connection.h"
 #include "error.h"
@@ -280,42 +281,20 @@ encode_numeric(const char *text, size_t length, unsigned char *out)
 	return (long)(8 + 2 * (count - first));
 }
 
-static int
-hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* 8-4-4-4-12 hex digits, either case: the 16 bytes. */
+/*
+ * 8-4-4-4-12 hex digits, either case: the 16 bytes (libuuid's parser,
+ * which takes exactly that form and nothing else).
+ */
 static long
 encode_uuid(const char *text, size_t length, unsigned char *out)
 {
-	size_t byte = 0;
+	char terminated[37];
 
 	if (length != 36)
 		return -1;
-	for (size_t i = 0; i < 36; ) {
-		int high, low;
-
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (text[i++] != '-')
-				return -1;
-			continue;
-		}
-		high = hex_value(text[i]);
-		low = hex_value(text[i + 1]);
-		if (high < 0 || low < 0)
-			return -1;
-		out[byte++] = (unsigned char)(high << 4 | low);
-		i += 2;
-	}
-	return 16;
+	memcpy(terminated, text, 36);
+	terminated[36] = '\0';
+	return uuid_parse(terminated, out) == 0 ? 16 : -1;
 }
 
 /*

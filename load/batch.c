@@ -184,6 +184,23 @@ batch_add(struct batch *batch, const struct csv_row *row)
 		send_pending(batch);
 }
 
+/* Reads the spool from at, up to end and at most SEND_AT bytes, into
+ * chunk; the bytes read (more than 0: a short spool is an I/O error). */
+static size_t
+read_spool(struct batch *batch, char chunk[SEND_AT], off_t at, off_t end)
+{
+	size_t want = (size_t)(end - at);
+	ssize_t got;
+
+	do
+		got = pread(batch->spool_fd, chunk,
+		    want < SEND_AT ? want : SEND_AT, at);
+	while (got < 0 && errno == EINTR);
+	if (got <= 0)
+		ferry_die_errno(FERRY_EXIT_IO, "spool file: read");
+	return (size_t)got;
+}
+
 /* Re-sends rows [first, end) from the spool into the COPY in flight. */
 static void
 resend(struct batch *batch, size_t first, size_t end)
@@ -192,16 +209,10 @@ resend(struct batch *batch, size_t first, size_t end)
 	off_t at = batch->offsets[first];
 
 	while (at < batch->offsets[end]) {
-		size_t want = (size_t)(batch->offsets[end] - at);
-		ssize_t got = pread(batch->spool_fd, chunk,
-		    want < sizeof(chunk) ? want : sizeof(chunk), at);
+		size_t got = read_spool(batch, chunk, at, batch->offsets[end]);
 
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			ferry_die_errno(FERRY_EXIT_IO, "spool file: read");
-		copy_in_send(batch->conn, chunk, (size_t)got);
-		at += got;
+		copy_in_send(batch->conn, chunk, got);
+		at += (off_t)got;
 	}
 }
 
@@ -431,17 +442,9 @@ row_of_line(struct batch *batch, size_t first, size_t end, unsigned long line)
 			off_t stop;
 
 			if (at >= chunk_end) {
-				size_t want = (size_t)(batch->offsets[end] - at);
-				ssize_t got = pread(batch->spool_fd, chunk,
-				    want < sizeof(chunk) ? want : sizeof(chunk), at);
-
-				if (got < 0 && errno == EINTR)
-					continue;
-				if (got <= 0)
-					ferry_die_errno(FERRY_EXIT_IO,
-					    "spool file: read");
 				chunk_at = at;
-				chunk_end = at + got;
+				chunk_end = at + (off_t)read_spool(batch, chunk,
+				    at, batch->offsets[end]);
 			}
 			stop = batch->offsets[row + 1] < chunk_end ?
 			    batch->offsets[row + 1] : chunk_end;
