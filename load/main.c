@@ -354,8 +354,11 @@ prepare(struct load *load, char **copy_sql, char **insert_sql)
 			    "the input's header", key.names[i]);
 	check_unique_key(load->conn, options->table, table, &key);
 
-	/* Temporary rows stay in memory up to this size. */
-	ferry_exec_command(load->conn, "SET temp_buffers = '64MB'");
+	/* Temporary rows stay in memory up to this size, and so does the
+	 * sort of a batch into input order (with the default 4 MB, a batch
+	 * of 20,000 rows of 300 bytes spills to disk). */
+	ferry_exec_command(load->conn, "SET temp_buffers = '64MB'; "
+	    "SET work_mem = '64MB'");
 	buffer_append_string(&copy, "CREATE TEMP TABLE ferry_batch AS SELECT ");
 	append_columns(&copy, load->header, "");
 	buffer_printf(&copy, " FROM %s WITH NO DATA; ALTER TABLE "
