@@ -614,8 +614,9 @@ commit_batch(struct load *load)
 		char message[128];
 
 		snprintf(message, sizeof(message), "rejects passed "
-		    "--max-rejects %llu: the last batch was rolled back",
-		    load->options.max_rejects);
+		    "--max-rejects %llu: %s", load->options.max_rejects,
+		    load->fresh_transaction ? "nothing was loaded (--fresh)" :
+		    "the last batch was rolled back");
 		batch_abort(batch, NULL);
 		fresh_rollback(load);
 		close_rejects(load);

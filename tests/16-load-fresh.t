@@ -69,6 +69,15 @@ exits 0 "--fresh with a refused row" \
 	ferry-load -d dbname=fresh -t t --fresh --rejects "$work/rejects.csv" "$work/null.csv"
 is "$(sql fresh "SELECT count(*) FROM t")" 3000 "the other rows load"
 is "$(tail -n +2 "$work/rejects.csv" | grep -c 'a NULL legacy id')" 1 "the refused row is the reject"
+sql fresh "TRUNCATE t CASCADE" >/dev/null
+exits 1 "--fresh with rejects past --max-rejects: exit 1" \
+	ferry-load -d dbname=fresh -t t --fresh --max-rejects 0 --batch-rows 500 \
+	--summary "$work/summary.json" "$work/null.csv"
+like "$(cat "$work/stderr")" "rejects passed --max-rejects 0: nothing was loaded \(--fresh\)" \
+	"the message says nothing was loaded"
+is "$(sql fresh "SELECT count(*) FROM t")|$(indexes)" "0|$before" \
+	"the table is as it was: the batches before the refused one are rolled back too"
+like "$(cat "$work/summary.json")" '"inserted": 0, ' "the summary counts nothing inserted"
 
 # --- isolation by COPY's line number after multi-line records -------------
 # Bad rows after rows whose notes span three lines: COPY's line numbers
