@@ -9,17 +9,6 @@ migration_databases migrate 0.01
 plan=$(plan_tables)
 tables=$plan
 like "$(echo $plan)" "^teams .*profiles .*files .*messages " "the runner's plan"
-# counts RUN TABLE: "source filtered rejected inserted present" of a run.
-counts() {
-	awk '$1 == "source" { s = $2 } $1 == "filtered" { f += $2 } $1 == "rejected" { r += $2 }
-	     $1 == "inserted" { i += $2 } $1 == "present" { p += $2 }
-	     END { print s + 0, f + 0, r + 0, i + 0, p + 0 }' "$1/$2.counts"
-}
-# expected TABLE: ferry_expected's "source filtered rejected inserted".
-expected() {
-	sql $legacy "SELECT concat_ws(' ', source, filtered, rejected, inserted)
-		FROM ferry_expected WHERE target_table = '$1'"
-}
 # run_of TABLE RUNS...: the run (of those given) that counted TABLE.
 run_of() {
 	local t=$1 r
@@ -33,8 +22,8 @@ first_runs=$(ls -d "$FERRY_STAGE"/runs/*)
 bad=
 for t in $tables; do
 	run=$(run_of "$t" $first_runs)
-	read -r source filtered rejected inserted <<<"$(expected "$t")"
-	got=$(counts "$run" "$t" 2>&1)
+	read -r source filtered rejected inserted <<<"$(expected_counts "$t")"
+	got=$(run_counts "$run" "$t" 2>&1)
 	[ "$got" = "$source $filtered $rejected $inserted 0" ] ||
 		bad="$bad $t: $got, expected $source $filtered $rejected $inserted 0;"
 done
@@ -46,7 +35,7 @@ bad=
 for t in $tables; do
 	key=$(sed -n 's/^# key: *//p' "$top/pipelines/tables/$t")
 	got=$(sql $target "SELECT count(*) || ' ' || count(DISTINCT ($key)) FROM $t")
-	inserted=$(expected "$t" | cut -d' ' -f4)
+	inserted=$(expected_counts "$t" | cut -d' ' -f4)
 	[ "$got" = "$inserted $inserted" ] || bad="$bad $t: $got, expected $inserted;"
 done
 is "$bad" "" "the target holds the inserted rows, none twice (by the legacy key)"
@@ -57,7 +46,7 @@ for r in $first_runs; do
 done
 is "$bad" "" "the report: every table reconciles, no orphans"
 like "$(sed -n '/^| table /,/^$/p' "$(run_of profiles $first_runs)/report.md")" \
-	"\| profiles \| $(expected profiles | sed 's/ / \\| /g') \| 0 \|" "the report's table of counts"
+	"\| profiles \| $(expected_counts profiles | sed 's/ / \\| /g') \| 0 \|" "the report's table of counts"
 
 # What some rules give, row by row (docs/mapping.md §2 and §4).
 is "$(sql $target "SELECT count(*) FROM profiles WHERE profile_type = 'patient'
@@ -110,8 +99,8 @@ second_runs=$(ls -d "$FERRY_STAGE"/runs/* | grep -v -x -F "$first_runs")
 bad=
 for t in $tables; do
 	run=$(run_of "$t" $second_runs)
-	read -r source filtered rejected inserted <<<"$(expected "$t")"
-	got=$(counts "$run" "$t" 2>&1)
+	read -r source filtered rejected inserted <<<"$(expected_counts "$t")"
+	got=$(run_counts "$run" "$t" 2>&1)
 	[ "$got" = "$source $filtered $rejected 0 $inserted" ] ||
 		bad="$bad $t: $got, expected $source $filtered $rejected 0 $inserted;"
 done

@@ -13,10 +13,6 @@
 migration_databases kill_migrate 0.1
 plan=$(plan_tables)
 tables=$plan
-expected() {
-	sql $legacy "SELECT concat_ws(' ', source, filtered, rejected, inserted)
-		FROM ferry_expected WHERE target_table = '$1'"
-}
 
 # The blocker: an open transaction holding the last file's legacy key.
 last_file=$(sql $legacy "SELECT max(id) FROM dispatch_file")
@@ -71,12 +67,12 @@ like "$(cat "$work/stderr")" "migrate: resuming " "it resumes the killed run"
 bad=
 for t in $tables; do
 	key=$(sed -n 's/^# key: *//p' "$top/pipelines/tables/$t")
-	inserted=$(expected "$t" | cut -d' ' -f4)
+	inserted=$(expected_counts "$t" | cut -d' ' -f4)
 	got=$(sql $target "SELECT count(*) || ' ' || count(DISTINCT ($key)) FROM $t")
 	[ "$got" = "$inserted $inserted" ] || bad="$bad $t: $got, expected $inserted;"
 done
 is "$bad" "" "every table complete (ferry_expected), nothing doubled (by the legacy key)"
-read -r source filtered rejected inserted <<<"$(expected files)"
+read -r source filtered rejected inserted <<<"$(expected_counts files)"
 is "$(awk '$1 == "inserted" || $1 == "present" { printf "%s %s ", $1, $2 }' "$run/files.counts")" \
 	"inserted $((inserted - committed)) present $committed " \
 	"files: the rest inserted, the committed batch present"

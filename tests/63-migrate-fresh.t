@@ -9,15 +9,6 @@
 migration_databases fast 0.01
 fresh_db fast_empty		# no schema: the fast path creates it
 plan=$(plan_tables)
-counts() {	# RUN TABLE: "source filtered rejected inserted present"
-	awk '$1 == "source" { s = $2 } $1 == "filtered" { f += $2 } $1 == "rejected" { r += $2 }
-	     $1 == "inserted" { i += $2 } $1 == "present" { p += $2 }
-	     END { print s + 0, f + 0, r + 0, i + 0, p + 0 }' "$1/$2.counts"
-}
-expected() {	# TABLE: ferry_expected's "source filtered rejected inserted"
-	sql $legacy "SELECT concat_ws(' ', source, filtered, rejected, inserted)
-		FROM ferry_expected WHERE target_table = '$1'"
-}
 # The target's constraints, one a line: table, kind, definition.
 constraints() {
 	sql "$1" "SELECT conrelid::regclass || ' ' || contype::text || ' ' || pg_get_constraintdef(oid)
@@ -57,7 +48,7 @@ is "$(sql fast_empty "SELECT string_agg(indexdef, '; ' ORDER BY indexname) FROM 
 FAIL=after FERRY_BIN=$work/bin exits 1 "a pipeline that fails after its load committed stops the run" \
 	env FERRY_TARGET=dbname=fast_empty pipelines/migrate --fresh -j 2
 like "$(cat "$work/stderr")" "resuming" "it resumed the run"
-is "$(sql fast_empty "SELECT count(*) FROM messages")" "$(expected messages | cut -d' ' -f4)" \
+is "$(sql fast_empty "SELECT count(*) FROM messages")" "$(expected_counts messages | cut -d' ' -f4)" \
 	"the load committed every row before the pipeline failed"
 
 exits 0 "the resumed --fresh run finishes" \
@@ -66,8 +57,8 @@ like "$(cat "$work/stderr")" "resuming" "it resumed the run (a --fresh run, with
 run=$(readlink -f "$FERRY_STAGE/current")
 bad=
 for t in $plan; do
-	read -r source filtered rejected inserted <<<"$(expected "$t")"
-	got=$(counts "$run" "$t" 2>&1)
+	read -r source filtered rejected inserted <<<"$(expected_counts "$t")"
+	got=$(run_counts "$run" "$t" 2>&1)
 	[ "$got" = "$source $filtered $rejected $inserted 0" ] ||
 		bad="$bad $t: $got, expected $source $filtered $rejected $inserted 0;"
 done

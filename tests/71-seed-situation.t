@@ -189,21 +189,16 @@ is "$(sed 's/$/ /' "$run/.state/plan" | tr -d '\n')" \
 	"template_view_groups template_view_roles technicians technician_roles brackets treatment_discussions order_cases message_attachments purchases " \
 	"only the nine tables ran"
 
-counts() {
-	awk '$1 == "source" { s = $2 } $1 == "filtered" { f += $2 } $1 == "rejected" { r += $2 }
-	     $1 == "inserted" { i += $2 } $1 == "present" { p += $2 }
-	     END { print s + 0, f + 0, r + 0, i + 0, p + 0 }' "$1/$2.counts"
-}
 nine="template_view_groups template_view_roles technicians technician_roles brackets
 	treatment_discussions order_cases message_attachments purchases"
 for table in $nine; do
-	is "$(counts "$run" $table)" \
+	is "$(run_counts "$run" $table)" \
 		"$(sql $legacy "select source || ' ' || filtered || ' ' || rejected || ' ' || inserted || ' 0'
 			from ferry_expected where target_table = '$table'")" \
 		"$table: counts = ferry_expected"
 done
 technicians=$(sql $legacy "select inserted from ferry_expected where target_table = 'technicians'")
-is "$(counts "$run" technicians.profiles)" \
+is "$(run_counts "$run" technicians.profiles)" \
 	"$(sql $legacy "select source || ' ' || filtered || ' 0 1 ' || (inserted - 1)
 		from ferry_expected where target_table = 'technicians'")" \
 	"technicians.profiles: the one missing profile inserted, $((technicians - 1)) present"
@@ -273,8 +268,8 @@ exits 0 "pipelines/migrate --maps-from-target: a second run" pipelines/migrate -
 again=$(cd "$stage/current" && pwd -P)
 bad=
 for table in $nine technicians.profiles; do
-	set -- $(counts "$run" $table)
-	[ "$(counts "$again" $table)" = "$1 $2 $3 0 $(($4 + $5))" ] || bad="$bad $table"
+	set -- $(run_counts "$run" $table)
+	[ "$(run_counts "$again" $table)" = "$1 $2 $3 0 $(($4 + $5))" ] || bad="$bad $table"
 done
 is "$bad" "" "second run: nothing inserted, every row present"
 

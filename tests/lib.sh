@@ -113,6 +113,21 @@ migration_databases() {
 		FERRY_STAGE=$work/stage
 }
 
+# run_counts RUN TABLE: "source filtered rejected inserted present" of a
+# run's RUN/TABLE.counts (the filtered and rejected lines summed).
+run_counts() {
+	awk '$1 == "source" { s = $2 } $1 == "filtered" { f += $2 } $1 == "rejected" { r += $2 }
+	     $1 == "inserted" { i += $2 } $1 == "present" { p += $2 }
+	     END { print s + 0, f + 0, r + 0, i + 0, p + 0 }' "$1/$2.counts"
+}
+
+# expected_counts TABLE: "source filtered rejected inserted" of TABLE as
+# the generator declared them in ferry_expected of the database $legacy.
+expected_counts() {
+	sql "$legacy" "SELECT concat_ws(' ', source, filtered, rejected, inserted)
+		FROM ferry_expected WHERE target_table = '$1'"
+}
+
 # The runner's plan (PLAN in pipelines/migrate): every table, in
 # dependency order, one a line.
 plan_tables() {
