@@ -476,7 +476,8 @@ keymap_parse_uuid(const char *text, size_t length, unsigned char uuid[16])
 struct int_pair {
 	int64_t key;
 	unsigned char uuid[UUID_SIZE];
-	unsigned long line;
+	uint32_t line;		/* input line, at most UINT32_MAX (messages) */
+	uint32_t hash_top;	/* the key's hash >> 32: a cheap first order */
 };
 
 struct text_pair {
@@ -533,7 +534,8 @@ keymap_builder_add_int(struct keymap_builder *builder, int64_t key,
 	pair = &builder->int_pairs[builder->count++];
 	pair->key = key;
 	memcpy(pair->uuid, uuid, UUID_SIZE);
-	pair->line = line;
+	pair->line = line < UINT32_MAX ? (uint32_t)line : UINT32_MAX;
+	pair->hash_top = (uint32_t)(hash_int(key) >> 32);
 }
 
 void
@@ -570,7 +572,31 @@ struct layout {
 	uint64_t count;			/* entries placed */
 	uint64_t longest_probe;
 	uint64_t string_bytes;		/* string area of the entries placed */
+	unsigned char *dropped;		/* the mapping's pages below are given back */
 };
+
+/* Pages given back to the page cache at a time while the table is written. */
+#define DROP_STEP (1u << 20)
+
+/*
+ * Gives back the mapping's pages below end, which the writer has passed
+ * (place_all goes through the table in slot order): a written page stays
+ * in the page cache, to be read again on access and written at msync, so
+ * a build's resident memory is its pairs and a window of the table, not
+ * the whole file (madvise's failure would only cost memory).
+ */
+static void
+drop_pages_below(struct layout *layout, const unsigned char *end)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	unsigned char *to = (unsigned char *)((uintptr_t)end & ~(page - 1));
+
+	if (to < layout->dropped + DROP_STEP)
+		return;
+	(void)madvise(layout->dropped, (size_t)(to - layout->dropped),
+	    MADV_DONTNEED);
+	layout->dropped = to;
+}
 
 /* A slot's contents: int key or text hash, text offset, UUID. */
 struct slot_value {
@@ -761,10 +787,167 @@ die_conflict(const struct keymap_builder *builder, size_t later,
 	    key, first, first_line, second, second_line);
 }
 
+/*
+ * The pairs in the table's order (by hash, which orders home slots, then
+ * by key: compare_keys), a key's pairs in input order (by line).  Placed
+ * in this order, every pair goes at the end of its run, so the table is
+ * written front to back, and a key's second pair meets the first.
+ */
+static int
+compare_int_pairs(const void *a_pointer, const void *b_pointer,
+    void *unused)
+{
+	const struct int_pair *a = a_pointer, *b = b_pointer;
+	uint64_t a_hash, b_hash;
+
+	(void)unused;
+	if (a->hash_top != b->hash_top)
+		return a->hash_top < b->hash_top ? -1 : 1;
+	a_hash = hash_int(a->key);
+	b_hash = hash_int(b->key);
+	if (a_hash != b_hash)
+		return a_hash < b_hash ? -1 : 1;
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return (a->line > b->line) - (a->line < b->line);
+}
+
+static int
+compare_text_pairs(const void *a_pointer, const void *b_pointer,
+    void *builder_pointer)
+{
+	const struct text_pair *a = a_pointer, *b = b_pointer;
+	const struct keymap_builder *builder = builder_pointer;
+	size_t a_length, b_length;
+	const char *a_key, *b_key;
+	int order;
+
+	if (a->hash != b->hash)
+		return a->hash < b->hash ? -1 : 1;
+	a_key = builder_key(builder, a->offset, &a_length);
+	b_key = builder_key(builder, b->offset, &b_length);
+	order = memcmp(a_key, b_key, a_length < b_length ? a_length : b_length);
+	if (order != 0)
+		return order;
+	if (a_length != b_length)
+		return a_length < b_length ? -1 : 1;
+	return (a->line > b->line) - (a->line < b->line);
+}
+
+typedef int pair_order(const void *, const void *, void *);
+
+static void
+swap_bytes(unsigned char *a, unsigned char *b, size_t size)
+{
+	for (size_t i = 0; i < size; i++) {
+		unsigned char byte = a[i];
+
+		a[i] = b[i];
+		b[i] = byte;
+	}
+}
+
+/* Moves the element at root down the heap of count elements. */
+static void
+sift_down(unsigned char *base, size_t root, size_t count, size_t size,
+    pair_order *order, void *context)
+{
+	for (;;) {
+		size_t child = 2 * root + 1;
+
+		if (child >= count)
+			return;
+		if (child + 1 < count && order(base + child * size,
+		    base + (child + 1) * size, context) < 0)
+			child++;
+		if (order(base + root * size, base + child * size, context) >= 0)
+			return;
+		swap_bytes(base + root * size, base + child * size, size);
+		root = child;
+	}
+}
+
+static void
+heapsort_in_place(unsigned char *base, size_t count, size_t size,
+    pair_order *order, void *context)
+{
+	for (size_t root = count / 2; root-- > 0; )
+		sift_down(base, root, count, size, order, context);
+	for (size_t end = count; end-- > 1; ) {
+		swap_bytes(base, base + end * size, size);
+		sift_down(base, 0, end, size, order, context);
+	}
+}
+
+/* The buckets of sort_in_place: the hash's top 12 bits, which the pairs'
+ * order agrees with. */
+#define BUCKET_BITS 12
+#define BUCKETS (1u << BUCKET_BITS)
+typedef unsigned pair_bucket(const void *);
+
+/*
+ * Sorts in place: glibc's qsort takes a second array as large as the
+ * pairs for its merge sort, which would double a build's memory.  The
+ * pairs are first moved into BUCKETS buckets by their hash's top bits (in
+ * place, element by element to its bucket's next free place), then each
+ * bucket, small enough for the cache, is heapsorted.
+ */
+static void
+sort_in_place(void *pointer, size_t count, size_t size, pair_bucket *bucket,
+    pair_order *order, void *context)
+{
+	unsigned char *base = pointer;
+	size_t *start = ferry_malloc((2 * BUCKETS + 1) * sizeof(*start));
+	size_t *next = start + BUCKETS + 1;
+
+	memset(start, 0, (BUCKETS + 1) * sizeof(*start));
+	for (size_t i = 0; i < count; i++)
+		start[bucket(base + i * size) + 1]++;
+	for (unsigned b = 0; b < BUCKETS; b++) {
+		start[b + 1] += start[b];
+		next[b] = start[b];
+	}
+	for (unsigned b = 0; b < BUCKETS; b++)
+		while (next[b] < start[b + 1]) {
+			unsigned other = bucket(base + next[b] * size);
+
+			if (other == b)
+				next[b]++;
+			else
+				swap_bytes(base + next[b] * size,
+				    base + next[other]++ * size, size);
+		}
+	for (unsigned b = 0; b < BUCKETS; b++)
+		heapsort_in_place(base + start[b] * size, start[b + 1] - start[b],
+		    size, order, context);
+	free(start);
+}
+
+static unsigned
+int_pair_bucket(const void *pair)
+{
+	return ((const struct int_pair *)pair)->hash_top >> (32 - BUCKET_BITS);
+}
+
+static unsigned
+text_pair_bucket(const void *pair)
+{
+	return (unsigned)(((const struct text_pair *)pair)->hash >>
+	    (64 - BUCKET_BITS));
+}
+
 /* Places every pair; the map's entries end up in layout. */
 static void
-place_all(const struct keymap_builder *builder, struct layout *layout)
+place_all(struct keymap_builder *builder, struct layout *layout)
 {
+	if (builder->kind == KEYMAP_INT64)
+		sort_in_place(builder->int_pairs, builder->count,
+		    sizeof(*builder->int_pairs), int_pair_bucket,
+		    compare_int_pairs, NULL);
+	else
+		sort_in_place(builder->text_pairs, builder->count,
+		    sizeof(*builder->text_pairs), text_pair_bucket,
+		    compare_text_pairs, builder);
 	for (size_t i = 0; i < builder->count; i++) {
 		struct slot_value value;
 		uint64_t found;
@@ -779,6 +962,8 @@ place_all(const struct keymap_builder *builder, struct layout *layout)
 			memcpy(value.uuid, builder->text_pairs[i].uuid, UUID_SIZE);
 		}
 		found = place(layout, value);
+		drop_pages_below(layout, layout->slots + home_slot(value_hash(layout,
+		    &value), layout->slot_count) * layout->slot_size);
 		if (found != layout->slot_count) {
 			struct slot_value there;
 
@@ -795,6 +980,30 @@ place_all(const struct keymap_builder *builder, struct layout *layout)
 			layout->string_bytes += 4 + length;
 		}
 	}
+}
+
+/* XXH3-64 of the written bytes, read front to back, their pages given
+ * back behind the reading (the same value as one XXH3_64bits call). */
+static uint64_t
+checksum_dropping(struct layout *layout, const unsigned char *bytes,
+    uint64_t size)
+{
+	XXH3_state_t *state = XXH3_createState();
+	uint64_t done = 0, checksum;
+
+	if (state == NULL || XXH3_64bits_reset(state) == XXH_ERROR)
+		ferry_die(FERRY_EXIT_IO, "out of memory");
+	layout->dropped = (unsigned char *)bytes - KEYMAP_HEADER_SIZE;
+	while (done < size) {
+		uint64_t chunk = size - done < DROP_STEP ? size - done : DROP_STEP;
+
+		XXH3_64bits_update(state, bytes + done, (size_t)chunk);
+		done += chunk;
+		drop_pages_below(layout, bytes + done);
+	}
+	checksum = XXH3_64bits_digest(state);
+	XXH3_freeState(state);
+	return checksum;
 }
 
 uint64_t
@@ -828,7 +1037,9 @@ keymap_builder_write(struct keymap_builder *builder, const char *path)
 	if (file == MAP_FAILED)
 		ferry_die_errno(FERRY_EXIT_IO, "%s: mmap", path);
 	layout.slots = file + KEYMAP_HEADER_SIZE;
+	layout.dropped = file;
 	place_all(builder, &layout);
+	layout.dropped = file;
 
 	/* The string area, in slot order; offsets now point into it. */
 	if (builder->kind == KEYMAP_TEXT) {
@@ -840,6 +1051,7 @@ keymap_builder_write(struct keymap_builder *builder, const char *path)
 			unsigned char *slot = layout.slots + i * TEXT_SLOT_SIZE;
 			size_t length;
 
+			drop_pages_below(&layout, slot);
 			if (uuid_bytes_nil(slot + 16))
 				continue;
 			builder_key(builder, load64(slot + 8), &length);
@@ -859,8 +1071,8 @@ keymap_builder_write(struct keymap_builder *builder, const char *path)
 	store64(file + AT_SLOTS, layout.slot_count);
 	store64(file + AT_LONGEST_PROBE, layout.longest_probe);
 	store64(file + AT_STRING_BYTES, layout.string_bytes);
-	store64(file + AT_CHECKSUM, XXH3_64bits(file + KEYMAP_HEADER_SIZE,
-	    file_bytes - KEYMAP_HEADER_SIZE));
+	store64(file + AT_CHECKSUM, checksum_dropping(&layout,
+	    file + KEYMAP_HEADER_SIZE, file_bytes - KEYMAP_HEADER_SIZE));
 	store64(file + AT_HEADER_CHECKSUM, XXH3_64bits(file,
 	    AT_HEADER_CHECKSUM));
 

@@ -12,10 +12,13 @@
  * after at most the file's longest probe.
  *
  * Writing: a keymap_builder collects (key, UUID, input line) pairs in
- * memory, then keymap_builder_write lays out the table and writes it under
- * a temporary name (output_file.h), so a reader never sees half a file.
- * The layout depends only on the set of pairs, never on their input
- * order: the same pairs always give the same bytes.
+ * memory (32 bytes a pair), then keymap_builder_write sorts them in place
+ * into the table's order, writes the table front to back through a
+ * mapping whose pages it gives back behind it, and renames it from a
+ * temporary name (output_file.h), so a reader never sees half a file.
+ * A build's resident memory is its pairs and a megabyte or two of the
+ * table.  The layout depends only on the set of pairs, never on their
+ * input order: the same pairs always give the same bytes.
  */
 #ifndef FERRY_KEYMAP_H
 #define FERRY_KEYMAP_H
