@@ -81,23 +81,10 @@ batch_init(struct batch *batch, PGconn *conn, enum load_mode mode,
 static void
 send_pending(struct batch *batch)
 {
-	off_t at = batch->offsets[batch->count] -
-	    (off_t)batch->pending.length;
-	const char *data = batch->pending.data;
-	size_t left = batch->pending.length;
-
-	while (left > 0) {
-		ssize_t written = pwrite(batch->spool_fd, data, left, at);
-
-		if (written < 0) {
-			if (errno == EINTR)
-				continue;
-			ferry_die_errno(FERRY_EXIT_IO, "spool file: write");
-		}
-		data += written;
-		left -= (size_t)written;
-		at += written;
-	}
+	/* The spool's offset is at the batch's end (batch_begin rewinds it;
+	 * re-sends read it with pread). */
+	write_all(batch->spool_fd, "spool file", batch->pending.data,
+	    batch->pending.length);
 	if (batch->sending == SEND_BINARY)
 		copy_in_send(batch->conn, batch->binary.data,
 		    batch->binary.length);
@@ -118,6 +105,8 @@ batch_begin(struct batch *batch)
 	batch->in_transaction = true;
 	batch->count = 0;
 	batch->offsets[0] = 0;
+	if (lseek(batch->spool_fd, 0, SEEK_SET) != 0)
+		ferry_die_errno(FERRY_EXIT_IO, "spool file: seek");
 	batch->binary_rows = 0;
 	if (batch->encodings != NULL) {
 		copy_in_start(batch->conn, batch->binary_sql);
