@@ -247,6 +247,14 @@ key_columns(PGconn *conn, const struct options *options, const char *quoted,
 		ferry_die(FERRY_EXIT_USAGE, "--key %s: no column", key->list);
 }
 
+static void
+key_free(struct key *key)
+{
+	free(key->storage);
+	free(key->names);
+	free(key->list);
+}
+
 static bool
 is_key_column(const struct key *key, const char *name)
 {
@@ -334,9 +342,7 @@ prepare(struct load *load, char **copy_sql, char **insert_sql)
 		/* The idempotency key a later skip re-run needs must exist. */
 		key_columns(load->conn, options, table, &key);
 		check_unique_key(load->conn, options->table, table, &key);
-		free(key.storage);
-		free(key.names);
-		free(key.list);
+		key_free(&key);
 	}
 	if (options->mode == MODE_COPY || options->fresh) {
 		buffer_printf(&copy, "COPY %s (", table);
@@ -422,9 +428,7 @@ prepare(struct load *load, char **copy_sql, char **insert_sql)
 		buffer_free(&new);
 	}
 	*insert_sql = buffer_terminate(&insert);
-	free(key.storage);
-	free(key.names);
-	free(key.list);
+	key_free(&key);
 	free(table);
 }
 
