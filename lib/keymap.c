@@ -575,8 +575,11 @@ struct layout {
 	unsigned char *dropped;		/* the mapping's pages below are given back */
 };
 
-/* Pages given back to the page cache at a time while the table is written. */
+/* Pages given back to the page cache at a time while the table is
+ * written: a multiple of any page size, counted from the mapping's
+ * (page-aligned) start.  place_all looks every DROP_EVERY pairs. */
 #define DROP_STEP (1u << 20)
+#define DROP_EVERY 4096
 
 /*
  * Gives back the mapping's pages below end, which the writer has passed
@@ -588,14 +591,13 @@ struct layout {
 static void
 drop_pages_below(struct layout *layout, const unsigned char *end)
 {
-	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-	unsigned char *to = (unsigned char *)((uintptr_t)end & ~(page - 1));
+	size_t steps = end > layout->dropped ?
+	    (size_t)(end - layout->dropped) / DROP_STEP : 0;
 
-	if (to < layout->dropped + DROP_STEP)
+	if (steps == 0)
 		return;
-	(void)madvise(layout->dropped, (size_t)(to - layout->dropped),
-	    MADV_DONTNEED);
-	layout->dropped = to;
+	(void)madvise(layout->dropped, steps * DROP_STEP, MADV_DONTNEED);
+	layout->dropped += steps * DROP_STEP;
 }
 
 /* A slot's contents: int key or text hash, text offset, UUID. */
@@ -962,8 +964,10 @@ place_all(struct keymap_builder *builder, struct layout *layout)
 			memcpy(value.uuid, builder->text_pairs[i].uuid, UUID_SIZE);
 		}
 		found = place(layout, value);
-		drop_pages_below(layout, layout->slots + home_slot(value_hash(layout,
-		    &value), layout->slot_count) * layout->slot_size);
+		if (i % DROP_EVERY == 0)
+			drop_pages_below(layout, layout->slots + home_slot(
+			    value_hash(layout, &value), layout->slot_count) *
+			    layout->slot_size);
 		if (found != layout->slot_count) {
 			struct slot_value there;
 
