@@ -9,25 +9,11 @@ migration_databases migrate 0.01
 plan=$(plan_tables)
 tables=$plan
 like "$(echo $plan)" "^teams .*profiles .*files .*messages " "the runner's plan"
-# run_of TABLE RUNS...: the run (of those given) that counted TABLE.
-run_of() {
-	local t=$1 r
-	shift
-	for r in "$@"; do [ -e "$r/$t.counts" ] && { echo "$r"; return; }; done
-}
 
 # --- the first run ---------------------------------------------------------
 exits 0 "the migration of a fresh target: exit 0" pipelines/migrate
 first_runs=$(ls -d "$FERRY_STAGE"/runs/*)
-bad=
-for t in $tables; do
-	run=$(run_of "$t" $first_runs)
-	read -r source filtered rejected inserted <<<"$(expected_counts "$t")"
-	got=$(run_counts "$run" "$t" 2>&1)
-	[ "$got" = "$source $filtered $rejected $inserted 0" ] ||
-		bad="$bad $t: $got, expected $source $filtered $rejected $inserted 0;"
-done
-is "$bad" "" "every table's counts equal ferry_expected ($(echo $tables | wc -w) tables)"
+is "$(counts_mismatches first "$first_runs" $tables)" "" "every table's counts equal ferry_expected ($(echo $tables | wc -w) tables)"
 is "$(echo "$tables" | grep -c -x -F "$(sql $legacy "SELECT target_table FROM ferry_expected")")" \
 	"$(echo "$tables" | wc -l)" "every table run has its line in ferry_expected"
 
@@ -96,15 +82,7 @@ is "$(sql $target "SELECT count(*) FROM treatment_plans WHERE plan_name ~ '^Trea
 # --- the second run: a no-op ----------------------------------------------
 exits 0 "a second run: exit 0" pipelines/migrate
 second_runs=$(ls -d "$FERRY_STAGE"/runs/* | grep -v -x -F "$first_runs")
-bad=
-for t in $tables; do
-	run=$(run_of "$t" $second_runs)
-	read -r source filtered rejected inserted <<<"$(expected_counts "$t")"
-	got=$(run_counts "$run" "$t" 2>&1)
-	[ "$got" = "$source $filtered $rejected 0 $inserted" ] ||
-		bad="$bad $t: $got, expected $source $filtered $rejected 0 $inserted;"
-done
-is "$bad" "" "every table: 0 inserted, every row present"
+is "$(counts_mismatches again "$second_runs" $tables)" "" "every table: 0 inserted, every row present"
 bad=
 for t in $tables; do
 	cmp -s "$(run_of "$t" $first_runs)/$t.csv" "$(run_of "$t" $second_runs)/$t.csv" || bad="$bad $t"

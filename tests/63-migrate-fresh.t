@@ -55,14 +55,7 @@ exits 0 "the resumed --fresh run finishes" \
 	env FERRY_TARGET=dbname=fast_empty pipelines/migrate -j 2
 like "$(cat "$work/stderr")" "resuming" "it resumed the run (a --fresh run, without saying --fresh)"
 run=$(readlink -f "$FERRY_STAGE/current")
-bad=
-for t in $plan; do
-	read -r source filtered rejected inserted <<<"$(expected_counts "$t")"
-	got=$(run_counts "$run" "$t" 2>&1)
-	[ "$got" = "$source $filtered $rejected $inserted 0" ] ||
-		bad="$bad $t: $got, expected $source $filtered $rejected $inserted 0;"
-done
-is "$bad" "" "every table's counts equal ferry_expected ($(echo $plan | wc -w) tables)"
+is "$(counts_mismatches first "$run" $plan)" "" "every table's counts equal ferry_expected ($(echo $plan | wc -w) tables)"
 grep -q 'every table reconciles; no orphans' "$run/report.md"
 ok "the report: every table reconciles, no orphans" test $? = 0
 like "$(cat "$run/foreign-keys.log")" "54 foreign keys added" "the foreign keys were added after the tables"

@@ -128,6 +128,32 @@ expected_counts() {
 		FROM ferry_expected WHERE target_table = '$1'"
 }
 
+# run_of TABLE RUNS...: the run (of those given) that counted TABLE.
+run_of() {
+	local t=$1 r
+	shift
+	for r in "$@"; do [ -e "$r/$t.counts" ] && { echo "$r"; return; }; done
+}
+
+# counts_mismatches first|again RUNS TABLE...: the tables whose counts,
+# in the run of RUNS that counted each, differ from ferry_expected's, one
+# "TABLE: got, expected ...;" each; empty when all agree.  A first run
+# inserts what ferry_expected says and finds nothing present; a run
+# again inserts nothing and finds those rows present.
+counts_mismatches() {
+	local when=$1 runs=$2 table run source filtered rejected inserted want got bad=
+	shift 2
+	for table in "$@"; do
+		run=$(run_of "$table" $runs)
+		read -r source filtered rejected inserted <<<"$(expected_counts "$table")"
+		if [ "$when" = first ]; then want="$source $filtered $rejected $inserted 0"
+		else want="$source $filtered $rejected 0 $inserted"; fi
+		got=$(run_counts "$run" "$table" 2>&1)
+		[ "$got" = "$want" ] || bad="$bad $table: $got, expected $want;"
+	done
+	echo "$bad"
+}
+
 # The runner's plan (PLAN in pipelines/migrate): every table, in
 # dependency order, one a line.
 plan_tables() {
